@@ -1,0 +1,294 @@
+"""Typed SQLAlchemy models for the whole product.
+
+Times are aware UTC datetimes (see ``UTCDateTime``). Lists of label ids and
+other small structures are JSON columns, portable between SQLite and
+PostgreSQL. Enumerations are plain strings checked by constraints so that a
+later migration can add a value without rewriting a type.
+"""
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import UTCDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SOURCE_KINDS = ("feed", "page")
+ARTICLE_KINDS = ("article", "regulation_update")
+ARTICLE_STATUSES = ("new", "selected", "rejected", "archived")
+LABEL_KINDS = ("theme", "job")
+LABEL_ORIGINS = ("model", "curator")
+EDITION_STATUSES = ("draft", "published", "sent")
+SUBSCRIBER_STATUSES = ("pending", "active", "unsubscribed", "bounced")
+DELIVERY_STATUSES = ("pending", "sent", "failed", "bounced")
+USER_ROLES = ("admin", "curator")
+DISABLED_BY = ("catalogue", "admin", "gone")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Source(Base):
+    """A feed or a watched page, with its fetch and schedule state."""
+
+    __tablename__ = "sources"
+    __table_args__ = (_one_of("kind", SOURCE_KINDS),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    catalogue_url: Mapped[str] = mapped_column(Text)
+    site_url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(10))
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    in_catalogue: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_by: Mapped[str | None] = mapped_column(String(20))
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    fulltext: Mapped[bool] = mapped_column(Boolean, default=False)
+    hints: Mapped[list[str]] = mapped_column(default=list)
+    authority: Mapped[str | None] = mapped_column(String(200))
+    selector: Mapped[str | None] = mapped_column(Text)
+    ignore_patterns: Mapped[list[str]] = mapped_column(default=list)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    hint_seconds: Mapped[int | None] = mapped_column(Integer)
+    last_fetched_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    selector_misses: Mapped[int] = mapped_column(Integer, default=0)
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    articles: Mapped[list["Article"]] = relationship(back_populates="source")
+
+
+class Article(Base):
+    """A collected item: a feed entry or a regulation page update."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        _one_of("kind", ARTICLE_KINDS),
+        _one_of("status", ARTICLE_STATUSES),
+        UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),
+        Index("ix_articles_collected_at", "collected_at"),
+        Index("ix_articles_published_at", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="article")
+    canonical_url: Mapped[str | None] = mapped_column(Text, unique=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    guid: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    summary_html: Mapped[str] = mapped_column(Text, default="")
+    full_text: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(10))
+    published_at: Mapped[datetime]
+    published_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    collected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    relevance: Mapped[float | None] = mapped_column(Float)
+    classified_at: Mapped[datetime | None]
+
+    source: Mapped[Source] = relationship(back_populates="articles")
+    duplicate_of: Mapped["Article | None"] = relationship(remote_side=[id])
+    labels: Mapped[list["Label"]] = relationship(
+        back_populates="article", cascade="all, delete-orphan"
+    )
+
+
+class Label(Base):
+    """A theme or job attached to an article, by the model or a curator."""
+
+    __tablename__ = "labels"
+    __table_args__ = (
+        _one_of("kind", LABEL_KINDS),
+        _one_of("origin", LABEL_ORIGINS),
+        UniqueConstraint("article_id", "label", "origin", name="uq_labels_article_label_origin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(50), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    score: Mapped[float] = mapped_column(Float)
+    origin: Mapped[str] = mapped_column(String(10))
+    model_version: Mapped[str | None] = mapped_column(String(100))
+    explanation: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="labels")
+
+
+class PageSnapshot(Base):
+    """The normalised text of a watched page at one point in time."""
+
+    __tablename__ = "page_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    raw_hash: Mapped[str] = mapped_column(String(64))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class PageChange(Base):
+    """A detected change between two snapshots of a page."""
+
+    __tablename__ = "page_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    old_snapshot_id: Mapped[int] = mapped_column(ForeignKey("page_snapshots.id"))
+    new_snapshot_id: Mapped[int] = mapped_column(ForeignKey("page_snapshots.id"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    diff_unified: Mapped[str] = mapped_column(Text)
+    diff_html: Mapped[str] = mapped_column(Text)
+    added_words: Mapped[int] = mapped_column(Integer, default=0)
+    removed_words: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Edition(Base):
+    """The newsletter of one ISO week."""
+
+    __tablename__ = "editions"
+    __table_args__ = (_one_of("status", EDITION_STATUSES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    editorial_md: Mapped[str] = mapped_column(Text, default="")
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None]
+
+    items: Mapped[list["EditionItem"]] = relationship(
+        back_populates="edition",
+        cascade="all, delete-orphan",
+        order_by="(EditionItem.section, EditionItem.position)",
+    )
+
+
+class EditionItem(Base):
+    """An article selected for an edition, with its place and comment."""
+
+    __tablename__ = "edition_items"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "article_id", name="uq_edition_items_edition_article"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    section: Mapped[str] = mapped_column(String(50))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    edition: Mapped[Edition] = relationship(back_populates="items")
+    article: Mapped[Article] = relationship()
+
+
+class Subscriber(Base):
+    """A newsletter recipient: an agent (whole edition) or a referent (themes, jobs)."""
+
+    __tablename__ = "subscribers"
+    __table_args__ = (_one_of("status", SUBSCRIBER_STATUSES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    direction: Mapped[str] = mapped_column(String(200), default="")
+    themes: Mapped[list[str]] = mapped_column(default=list)
+    jobs: Mapped[list[str]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    bounce_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    unsubscribed_at: Mapped[datetime | None]
+
+
+class Delivery(Base):
+    """One edition sent (or to send) to one subscriber: the resumable log."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        _one_of("status", DELIVERY_STATUSES),
+        UniqueConstraint("edition_id", "subscriber_id", name="uq_deliveries_edition_subscriber"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), index=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class User(Base):
+    """A member of the watch team: curator or administrator."""
+
+    __tablename__ = "users"
+    __table_args__ = (_one_of("role", USER_ROLES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]

@@ -1,0 +1,23 @@
+"""Accounts of the watch team."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import User
+
+
+def get_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def add_or_update(session: Session, email: str, role: str, password_hash: str) -> tuple[User, bool]:
+    """Create the account, or reset its role and password; True when created."""
+    user = get_by_email(session, email)
+    created = user is None
+    if user is None:
+        user = User(email=email.strip().lower(), role=role, password_hash=password_hash)
+        session.add(user)
+    else:
+        user.role, user.password_hash, user.active = role, password_hash, True
+    session.flush()
+    return user, created

@@ -1,0 +1,148 @@
+"""``veille sources``: the catalogue and the sources' state."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from veille.catalogue import KIND_WORDS, SourceSpec, load_catalogue
+from veille.commands._context import AppContext, pass_app, sources_option
+from veille.durations import format_duration
+
+if TYPE_CHECKING:
+    from db.repos.sources import SyncReport
+
+
+@click.group()
+def sources() -> None:
+    """Catalogue des sources : flux et pages réglementaires."""
+
+
+def read_catalogue(app: AppContext, sources_path: Path | None) -> tuple[Path, list[SourceSpec]]:
+    from veille.labels import known_label_ids
+
+    path = app.sources_path(sources_path)
+    return path, load_catalogue(path, known_label_ids())
+
+
+def sync_catalogue(app: AppContext, specs: list[SourceSpec]) -> "SyncReport":
+    """Make the database match the catalogue; returns the sync report."""
+    from db.engine import session_scope
+    from db.repos.sources import sync_from_catalogue
+
+    with session_scope(app.session_factory()) as session:
+        return sync_from_catalogue(session, [spec.to_fields() for spec in specs])
+
+
+@sources.command()
+@sources_option
+@pass_app
+def check(app: AppContext, sources_path: Path | None) -> None:
+    """Valide le catalogue sans rien modifier."""
+    path, specs = read_catalogue(app, sources_path)
+    feeds = sum(spec.kind == "feed" for spec in specs)
+    click.echo(f"{path} : valide — {feeds} flux, {len(specs) - feeds} pages.")
+
+
+@sources.command(name="list")
+@sources_option
+@pass_app
+def list_(app: AppContext, sources_path: Path | None) -> None:
+    """Liste les sources (et synchronise la base avec le catalogue)."""
+    from db.engine import session_scope
+    from db.repos.sources import all_sources
+
+    _path, specs = read_catalogue(app, sources_path)
+    sync_catalogue(app, specs)
+    table = Table(title="Sources")
+    for column in ("Nom", "Type", "Catégorie", "Fréquence", "État", "Adresse"):
+        table.add_column(column, overflow="fold")
+    with session_scope(app.session_factory()) as session:
+        for source in all_sources(session):
+            state = "active" if source.enabled else f"désactivée ({source.disabled_reason})"
+            interval = format_duration_seconds(source.interval_seconds)
+            kind = KIND_WORDS[source.kind]
+            table.add_row(source.name, kind, source.category or "", interval, state, source.url)
+    Console(width=200).print(table)
+
+
+def format_duration_seconds(seconds: int) -> str:
+    from datetime import timedelta
+
+    return format_duration(timedelta(seconds=seconds))
+
+
+@sources.command()
+@sources_option
+@pass_app
+def sync(app: AppContext, sources_path: Path | None) -> None:
+    """Synchronise la base avec le catalogue (ajouts, modifications, retraits)."""
+    _path, specs = read_catalogue(app, sources_path)
+    report = sync_catalogue(app, specs)
+    click.echo(
+        f"{len(report.added)} ajoutée(s), {len(report.updated)} modifiée(s), "
+        f"{len(report.disabled)} désactivée(s), {len(report.unchanged)} inchangée(s)."
+    )
+
+
+@sources.command(name="import-opml")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@sources_option
+@pass_app
+def import_opml(app: AppContext, file: Path, sources_path: Path | None) -> None:
+    """Ajoute au catalogue les flux d'un fichier OPML (ceux déjà présents sont ignorés)."""
+    from veille.catalogue_edit import add_feeds
+    from veille.opml import parse_opml
+
+    feeds = parse_opml(file.read_bytes(), file.name)
+    added, skipped = add_feeds(app.sources_path(sources_path), feeds)
+    for feed in added:
+        click.echo(f"+ {feed.name} <{feed.url}>")
+    click.echo(f"{len(added)} flux ajouté(s), {len(skipped)} déjà présent(s).")
+
+
+@sources.command(name="export-opml")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Fichier de sortie."
+)
+@sources_option
+@pass_app
+def export_opml(app: AppContext, output: Path | None, sources_path: Path | None) -> None:
+    """Exporte les flux du catalogue en OPML 2.0 (sur la sortie standard par défaut)."""
+    from veille.opml import write_opml
+
+    _path, specs = read_catalogue(app, sources_path)
+    document = write_opml(specs)
+    if output is None:
+        click.echo(document, nl=False)
+    else:
+        output.write_text(document, encoding="utf-8")
+        click.echo(f"{sum(spec.kind == 'feed' for spec in specs)} flux exportés dans {output}.")
+
+
+@sources.command()
+@click.argument("name")
+@pass_app
+def disable(app: AppContext, name: str) -> None:
+    """Désactive une source (elle n'est plus collectée ; ses articles restent)."""
+    from db.engine import session_scope
+    from db.repos.sources import disable as disable_source
+
+    with session_scope(app.session_factory()) as session:
+        disable_source(session, name)
+    click.echo(f"Source « {name} » désactivée.")
+
+
+@sources.command()
+@click.argument("name")
+@pass_app
+def enable(app: AppContext, name: str) -> None:
+    """Réactive une source désactivée par un administrateur ou par une erreur 410."""
+    from db.engine import session_scope
+    from db.repos.sources import enable as enable_source
+
+    with session_scope(app.session_factory()) as session:
+        enable_source(session, name)
+    click.echo(f"Source « {name} » réactivée.")

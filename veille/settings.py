@@ -1,0 +1,134 @@
+"""Every setting in one place: name, environment variable, default and help.
+
+Values come from the environment (``VEILLE_*``), else from an optional
+``veille.toml`` (path in ``VEILLE_CONFIG``, default ``./veille.toml``), else
+from the default below. Secrets are read from the environment only: a secret
+found in ``veille.toml`` is refused, so it never ends up in a file.
+"""
+
+import dataclasses
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from veille.durations import parse_duration
+from veille.errors import ConfigError
+
+CONFIG_FILE_VARIABLE = "VEILLE_CONFIG"
+DEFAULT_CONFIG_FILE = "veille.toml"
+
+
+def _setting(default: Any, help: str, *, secret: bool = False) -> Any:
+    return field(default=default, metadata={"help": help, "secret": secret})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The effective configuration; build it with ``load_settings``."""
+
+    database_url: str = _setting(
+        "sqlite:///veille.db", "URL SQLAlchemy de la base (SQLite ou postgresql+psycopg://…)"
+    )
+    sources: str = _setting("sources.toml", "Chemin du catalogue des sources")
+    secret_key: str = _setting(
+        "", "Clé de signature des liens et des sessions (obligatoire pour serve)", secret=True
+    )
+    public_url: str = _setting("http://127.0.0.1:8000", "Adresse publique, base des liens")
+    contact_url: str = _setting(
+        "", "Adresse de contact annoncée dans le User-Agent (par défaut l'adresse publique)"
+    )
+    timezone: str = _setting("Europe/Paris", "Fuseau horaire des dates affichées")
+    http_timeout: str = _setting("20s", "Délai maximal de connexion et de lecture HTTP")
+    max_response_bytes: int = _setting(10_000_000, "Taille maximale d'une réponse HTTP (octets)")
+    max_concurrency: int = _setting(20, "Téléchargements simultanés au plus")
+    max_per_host: int = _setting(2, "Téléchargements simultanés au plus par hôte")
+    backoff_cap: str = _setting("1d", "Attente maximale entre deux essais d'une source en échec")
+    failure_threshold: int = _setting(5, "Échecs consécutifs avant de signaler une source en panne")
+    collect_every: str = _setting(
+        "15m", "Fréquence à laquelle le planificateur cherche les sources dues"
+    )
+    model_dir: str = _setting("modeles", "Dossier du modèle de classement entraîné")
+    smtp_host: str = _setting("localhost", "Serveur SMTP")
+    smtp_port: int = _setting(25, "Port SMTP")
+    smtp_user: str = _setting("", "Identifiant SMTP")
+    smtp_password: str = _setting("", "Mot de passe SMTP", secret=True)
+    smtp_security: str = _setting("none", "Sécurité SMTP : none, starttls ou tls")
+    smtp_rate: float = _setting(20.0, "Messages envoyés par seconde au plus")
+    mail_from: str = _setting("Veille IA <veille@localhost>", "Expéditeur des courriels")
+    bounce_threshold: int = _setting(3, "Rejets définitifs avant de marquer un abonné en erreur")
+
+    def __post_init__(self) -> None:
+        if self.smtp_security not in ("none", "starttls", "tls"):
+            raise ConfigError(
+                f"VEILLE_SMTP_SECURITY : {self.smtp_security!r} n'est pas none, starttls ou tls"
+            )
+        for name in ("http_timeout", "backoff_cap", "collect_every"):
+            try:
+                parse_duration(getattr(self, name))
+            except ValueError as error:
+                raise ConfigError(f"{env_name(name)} : {error}") from error
+
+    @property
+    def user_agent(self) -> str:
+        from veille import __version__
+
+        contact = self.contact_url or self.public_url
+        return f"VeilleIA/{__version__} (+{contact})"
+
+
+def env_name(setting: str) -> str:
+    return "VEILLE_" + setting.upper()
+
+
+def describe() -> Iterator[tuple[str, str, Any, str, bool]]:
+    """(name, environment variable, default, help, secret) for every setting."""
+    for item in dataclasses.fields(Settings):
+        yield (
+            item.name,
+            env_name(item.name),
+            item.default,
+            item.metadata["help"],
+            item.metadata["secret"],
+        )
+
+
+def load_settings(environ: Mapping[str, str], config_file: Path | None = None) -> Settings:
+    """Build the settings from the environment and an optional ``veille.toml``."""
+    path = config_file or Path(environ.get(CONFIG_FILE_VARIABLE, DEFAULT_CONFIG_FILE))
+    from_file = _read_config_file(path) if path.is_file() else {}
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(Settings):
+        raw = environ.get(env_name(item.name), from_file.get(item.name))
+        if raw is not None:
+            values[item.name] = _convert(item.name, raw, item.type)
+    return Settings(**values)
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} : TOML invalide : {error}") from error
+    known = {item.name: item for item in dataclasses.fields(Settings)}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{path} : réglage inconnu {key!r}")
+        if known[key].metadata["secret"]:
+            raise ConfigError(
+                f"{path} : {key!r} est un secret ; donnez-le par la variable "
+                f"d'environnement {env_name(key)}"
+            )
+    return data
+
+
+def _convert(name: str, raw: Any, kind: Any) -> Any:
+    try:
+        if kind in (int, "int"):
+            return int(raw)
+        if kind in (float, "float"):
+            return float(raw)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"{env_name(name)} : {raw!r} n'est pas un nombre") from error
+    return str(raw)
