@@ -58,6 +58,7 @@ def _ngrams_of_size(
     starts = np.arange(count)
     # Inside a word: no space strictly between the first and the last character.
     inside = (spaces[starts + n - 1] - spaces[starts + 1]) == 0
+    inside &= (codes[:count] != _SPACE) | (codes[n - 1 :] != _SPACE)
     value = np.full(count, np.uint64(n), dtype=np.uint64)
     for offset in range(n):
         value = value * _PRIME + codes[offset : offset + count]
