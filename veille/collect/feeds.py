@@ -1,0 +1,191 @@
+"""Feed parsing: bytes in, normalised entries out; pure, safe to run in a worker.
+
+RSS 0.9x/1.0/2.0 and Atom go through feedparser, with its own sanitiser and
+relative-URI resolution turned off: ``normalise.clean_html`` does both, with
+an allow-list, in one pass (and much faster). JSON Feed 1.0/1.1 is read
+directly. A feed with a recoverable error ("bozo") still yields its entries;
+the error comes back as a warning.
+"""
+
+import json
+from datetime import datetime
+from typing import Any
+
+import feedparser
+
+from veille.collect.normalise import (
+    canonical_url,
+    clean_html,
+    content_hash,
+    html_to_text,
+    language_code,
+    parse_iso_date,
+    plain_title,
+    to_utc,
+)
+from veille.errors import FeedParseError
+from veille.types import Candidate, ParsedFeed
+
+UNTITLED = "(sans titre)"
+_JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
+
+
+def parse_feed(
+    url: str, body: bytes, content_type: str, language: str | None, now: datetime
+) -> ParsedFeed:
+    """Parse a fetched feed. Raises FeedParseError when it is not a usable feed."""
+    if not body.strip():
+        raise FeedParseError("réponse vide : aucun flux à lire")
+    if _looks_like_json(body, content_type):
+        return _parse_json_feed(url, body, language, now)
+    return _parse_xml_feed(url, body, content_type, language, now)
+
+
+def _looks_like_json(body: bytes, content_type: str) -> bool:
+    return "json" in content_type.lower() or body.lstrip()[:1] == b"{"
+
+
+def _parse_xml_feed(
+    url: str, body: bytes, content_type: str, language: str | None, now: datetime
+) -> ParsedFeed:
+    parsed = feedparser.parse(
+        body,
+        response_headers={"content-type": content_type or "application/xml"},
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    if not parsed.get("version") and not parsed.entries:
+        raise FeedParseError(_not_a_feed_reason(parsed, content_type))
+    feed = parsed.feed
+    feed_language = language_code(feed.get("language"), language)
+    entries = tuple(_xml_entry(url, entry, feed_language, now) for entry in parsed.entries)
+    return ParsedFeed(
+        title=plain_title(feed.get("title", "")) or None,
+        site_url=feed.get("link"),
+        language=feed_language,
+        ttl_seconds=_ttl_seconds(feed.get("ttl")),
+        entries=entries,
+        warning=_bozo_warning(parsed) if parsed.get("bozo") else None,
+    )
+
+
+def _not_a_feed_reason(parsed: Any, content_type: str) -> str:
+    if "html" in content_type.lower():
+        return "la réponse est une page HTML, pas un flux RSS/Atom"
+    error = parsed.get("bozo_exception")
+    detail = f" ({_exception_text(error)})" if error else ""
+    return f"la réponse n'est pas un flux RSS/Atom lisible{detail}"
+
+
+def _bozo_warning(parsed: Any) -> str:
+    return f"flux imparfait, lu quand même : {_exception_text(parsed.get('bozo_exception'))}"
+
+
+def _exception_text(error: Any) -> str:
+    text = str(getattr(error, "getMessage", lambda: error)()) or type(error).__name__
+    return text[:200]
+
+
+def _ttl_seconds(value: Any) -> int | None:
+    try:
+        minutes = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return minutes * 60 if minutes > 0 else None
+
+
+def _xml_entry(base: str, entry: Any, language: str | None, now: datetime) -> Candidate:
+    link = entry.get("link") or None
+    content = entry.get("content") or []
+    body = max([part.get("value", "") for part in content] + [entry.get("summary", "")], key=len)
+    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    return _candidate(
+        base=base,
+        guid=entry.get("id") or None,
+        title=entry.get("title", ""),
+        link=link,
+        body_html=body,
+        author=entry.get("author") or None,
+        language=language_code(entry.get("language"), language),
+        date=to_utc(when, now),
+    )
+
+
+def _candidate(
+    *,
+    base: str,
+    guid: str | None,
+    title: str,
+    link: str | None,
+    body_html: str,
+    author: str | None,
+    language: str | None,
+    date: tuple[datetime, bool],
+) -> Candidate:
+    absolute = canonical_url(link, base) if link else None
+    summary = clean_html(body_html, absolute or base)
+    text = html_to_text(summary)
+    title = plain_title(title) or _title_from(text)
+    return Candidate(
+        guid=(guid or "").strip() or absolute or "hash:" + content_hash(title, text)[:40],
+        title=title,
+        url=absolute,
+        canonical_url=absolute,
+        summary_html=summary,
+        text=text,
+        author=author,
+        language=language,
+        published_at=date[0],
+        published_estimated=date[1],
+        content_hash=content_hash(title, summary),
+    )
+
+
+def _title_from(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:12]) + ("…" if len(words) > 12 else "") if words else UNTITLED
+
+
+def _parse_json_feed(url: str, body: bytes, language: str | None, now: datetime) -> ParsedFeed:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FeedParseError(f"JSON illisible : {error}") from error
+    if not isinstance(data, dict) or data.get("version") not in _JSON_FEED_VERSIONS:
+        raise FeedParseError("ce JSON n'est pas un JSON Feed (champ version absent ou inconnu)")
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise FeedParseError("JSON Feed sans liste « items »")
+    feed_language = language_code(data.get("language"), language)
+    entries = tuple(
+        _json_entry(url, item, feed_language, now) for item in items if isinstance(item, dict)
+    )
+    return ParsedFeed(
+        title=str(data.get("title") or "") or None,
+        site_url=data.get("home_page_url"),
+        language=feed_language,
+        ttl_seconds=None,
+        entries=entries,
+    )
+
+
+def _json_entry(base: str, item: dict[str, Any], language: str | None, now: datetime) -> Candidate:
+    body = item.get("content_html") or item.get("summary") or _escape(item.get("content_text"))
+    authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+    author = ", ".join(str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name"))
+    return _candidate(
+        base=base,
+        guid=str(item.get("id") or "") or None,
+        title=str(item.get("title") or ""),
+        link=item.get("url") or item.get("external_url"),
+        body_html=str(body or ""),
+        author=author or None,
+        language=language_code(item.get("language"), language),
+        date=parse_iso_date(item.get("date_published") or item.get("date_modified"), now),
+    )
+
+
+def _escape(text: Any) -> str:
+    import html
+
+    return html.escape(str(text)) if text else ""

@@ -1,0 +1,155 @@
+"""Normalisation of collected data: canonical URLs, safe HTML, UTC dates; pure.
+
+HTML is cleaned with nh3 (an allow-list: no script, style, iframe, event
+handler or tracking pixel survives) and relative links are resolved against
+the entry's address in the same pass.
+"""
+
+import hashlib
+import html
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import nh3
+
+_TRACKING_PARAMS = re.compile(
+    r"^(utm_.*|xtor|xts|at_.*|fbclid|gclid|dclid|msclkid|mc_.*|_hsenc|_hsmi|yclid|igshid|"
+    r"ocid|cmpid|ns_.*|oly_.*|wt\.mc_id|mkt_tok|ref_src|rss|from)$",
+    re.IGNORECASE,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "i", "img", "ins", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+_URL_ATTRIBUTES = {"href", "src"}
+_PIXEL = re.compile(
+    r"<img\b[^>]*?(?:\b(?:width|height)\s*=\s*[\"']?[01](?:px)?[\"'\s/>]"
+    r"|\bsrc\s*=\s*[\"'][^\"']*(?:pixel|tracking|beacon|/~r/|feedburner\.com/~ff)[^\"']*[\"'])"
+    r"[^>]*>",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s+")
+_FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def canonical_url(url: str, base: str | None = None) -> str | None:
+    """The address used to recognise an article: no tracking, no fragment, one form."""
+    url = url.strip()
+    if not url:
+        return None
+    if base:
+        url = urljoin(base, url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower().rstrip(".")
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    path = re.sub(r"/{2,}", "/", parts.path) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [(k, v) for k, v in query if not _TRACKING_PARAMS.match(k)]
+    return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def _resolve(base: str | None, tag: str, attribute: str, value: str) -> str | None:
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    value = value.strip()
+    resolved = urljoin(base, value) if base else value
+    return resolved if urlsplit(resolved).scheme in ("http", "https", "mailto") else None
+
+
+def clean_html(fragment: str, base_url: str | None = None) -> str:
+    """Sanitised HTML with absolute links; tracking pixels removed."""
+    if not fragment:
+        return ""
+    fragment = _PIXEL.sub("", fragment)
+    return nh3.clean(
+        fragment,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        attribute_filter=partial(_resolve, base_url),
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    ).strip()
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, whitespace collapsed."""
+    if not fragment:
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return _SPACES.sub(" ", fragment).strip()
+    stripped = nh3.clean(fragment.replace("<", " <"), tags=set())
+    return _SPACES.sub(" ", html.unescape(stripped)).strip()
+
+
+def plain_title(title: str) -> str:
+    """A title as plain text, on one line."""
+    return html_to_text(title)
+
+
+def to_utc(parsed: time.struct_time | None, now: datetime) -> tuple[datetime, bool]:
+    """An entry's date in UTC, and whether it was estimated (missing or far future)."""
+    if parsed is None:
+        return now, True
+    try:
+        moment = datetime(*parsed[:6], tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return now, True
+    if moment > now + _FUTURE_TOLERANCE:
+        return now, True
+    return moment, False
+
+
+def parse_iso_date(text: str | None, now: datetime) -> tuple[datetime, bool]:
+    """An RFC 3339 date (JSON Feed) in UTC, or ``now`` flagged as estimated."""
+    if not text:
+        return now, True
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return now, True
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return (now, True) if moment > now + _FUTURE_TOLERANCE else (moment, False)
+
+
+def language_code(*candidates: str | None) -> str | None:
+    """The first usable language code, reduced to ISO 639-1 (``fr-FR`` → ``fr``)."""
+    for candidate in candidates:
+        if candidate:
+            code = candidate.strip().lower().replace("_", "-").split("-")[0]
+            if re.fullmatch(r"[a-z]{2}", code):
+                return code
+    return None
+
+
+def content_hash(*parts: str) -> str:
+    """A stable fingerprint of an entry's content, to notice real updates."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "replace"))
+        digest.update(b"\x00")
+    return digest.hexdigest()

@@ -1,0 +1,114 @@
+"""Frozen values that cross module lines in the collection pipeline.
+
+fetch ─▶ ``Fetched`` | ``NotModified``
+parse ─▶ ``ParsedFeed`` (``Candidate`` entries, already normalised)
+pages ─▶ ``PageText``
+pipeline ─▶ one ``CollectOutcome`` per source
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A successful response: the body and what the scheduler needs from it."""
+
+    url: str
+    final_url: str
+    body: bytes
+    content_type: str
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_redirect: bool = False
+    max_age_seconds: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotModified:
+    """A 304: nothing to parse."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    max_age_seconds: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One feed entry, normalised: canonical URL, clean HTML, UTC date."""
+
+    guid: str
+    title: str
+    url: str | None
+    canonical_url: str | None
+    summary_html: str
+    text: str
+    author: str | None
+    language: str | None
+    published_at: datetime
+    published_estimated: bool
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A parsed feed: its entries and what it says about itself."""
+
+    title: str | None
+    site_url: str | None
+    language: str | None
+    ttl_seconds: int | None
+    entries: tuple[Candidate, ...]
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """The watched region of a page, reduced to comparable text."""
+
+    text: str
+    raw_hash: str
+    text_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """What one source brought."""
+
+    new: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    new_article_ids: tuple[int, ...] = ()
+    warning: str | None = None
+    changed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A source not fetched this time (another process holds it, Retry-After…)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A source that failed, with the French reason shown to users."""
+
+    reason: str
+    kind: str = "fetch"
+
+
+@dataclass(frozen=True, slots=True)
+class CollectOutcome:
+    """The result of one source in one pass; errors are values, never raised."""
+
+    source: str
+    kind: str
+    value: Collected | NotModified | Skipped | Failed
+    elapsed: float = 0.0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def new_article_ids(self) -> tuple[int, ...]:
+        return self.value.new_article_ids if isinstance(self.value, Collected) else ()

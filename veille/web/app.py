@@ -1,0 +1,104 @@
+"""The web application's composition root: ``create_app(settings, session_factory)``.
+
+One FastAPI app serves the watch team's pages (login, curation inbox,
+regulation changes, source health) and the public pages (subscriptions,
+archive). Tests and ``veille serve`` build it the same way.
+"""
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from db.errors import NotFoundError
+from veille.errors import ConfigError
+from veille.settings import Settings
+from veille.web import admin, curation, health, login
+from veille.web.deps import LoginRequired
+from veille.web.security import SecurityHeadersMiddleware
+from veille.web.templating import templates
+
+STATIC_DIR = Path(__file__).with_name("static")
+SESSION_COOKIE = "veille_session"
+SESSION_MAX_AGE = 12 * 3600
+MISSING_SECRET = (
+    "VEILLE_SECRET_KEY n'est pas définie : elle signe les sessions et les liens. "
+    'Générez-en une (par exemple : python -c "import secrets; print(secrets.token_urlsafe(32))") '
+    "et exportez-la avant de lancer le serveur."
+)
+
+
+def create_app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
+    """Build the app; refuses to run without a signing key."""
+    if not settings.secret_key:
+        raise ConfigError(MISSING_SECRET)
+    app = FastAPI(title="Veille IA", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.session_factory = session_factory
+    app.state.login_throttle = login.LoginThrottle()
+    _add_middleware(app, settings)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _include_routers(app)
+    _add_exception_handlers(app)
+    return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.public_url.startswith("https://"),
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+
+
+def _include_routers(app: FastAPI) -> None:
+    app.include_router(health.router)
+    app.include_router(login.router)
+    app.include_router(curation.router)
+    app.include_router(admin.router)
+    # Public pages (subscriptions, archive) are included below.
+
+
+def _add_exception_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(LoginRequired, _redirect_to_login)
+    app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(HTTPException, _http_error)
+
+
+async def _redirect_to_login(request: Request, exc: Any) -> Response:
+    return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
+
+
+async def _not_found(request: Request, exc: Any) -> Response:
+    return error_page(request, 404, str(exc) or "Page introuvable.")
+
+
+async def _http_error(request: Request, exc: Any) -> Response:
+    detail = exc.detail if isinstance(exc.detail, str) else "Requête refusée."
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "Page introuvable."
+    elif exc.status_code == 405:
+        detail = "Méthode non autorisée."
+    return error_page(request, exc.status_code, detail, getattr(exc, "headers", None))
+
+
+def error_page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "pages/error.html",
+        {"status": status, "message": message},
+        status_code=status,
+        headers=headers,
+    )
