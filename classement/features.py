@@ -1,35 +1,48 @@
 """Text → sparse TF-IDF features: word uni/bigrams plus hashed character n-grams.
 
 A ``Featuriser`` is fitted once on the training texts (vocabulary, document
-frequencies) and then turns any batch of articles into a CSR matrix whose rows
-are the concatenation of two L2-normalised blocks:
+frequencies) and then turns any batch of articles into two CSR blocks, each
+row L2-normalised:
 
-* words: accent-folded tokens of 2+ characters starting with a letter, French
-  and English stop words removed, unigrams and bigrams, sublinear TF × IDF;
+* words: accent-folded tokens of 2+ characters not starting with a digit,
+  French and English stop words removed, unigrams and bigrams, sublinear TF × IDF;
 * characters: n-grams inside words (like scikit-learn's ``char_wb``) hashed into
   buckets, sublinear TF × IDF, which makes the model robust to inflections and
   typos (``algorithme``/``algorithmique``, ``reglementaire``/``reglementation``).
 
-All of its state is plain arrays, so it can be saved without pickle.
+Fitting counts words as Python strings (the vocabulary must be readable, for
+explanations); transforming hashes them with numpy (see ``_hashing``). All
+state is plain arrays, so it can be saved without pickle.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from classement._charhash import count_pairs, hashed_ngrams
+from classement._hashing import (
+    Counts,
+    KeyArray,
+    Layout,
+    char_ngrams,
+    count_pairs,
+    layout,
+    term_keys,
+    token_keys,
+    tokens,
+    word_keys,
+)
 from classement._stopwords import STOP_WORDS
 from classement.records import Article
 from classement.text import normalise_batch
 
-_TOKEN = re.compile(r"\b[^\W\d_]\w+")
 _BATCH = 1024
 
 FloatArray = npt.NDArray[np.float32]
@@ -43,28 +56,54 @@ class FeatureParams:
     word_bigrams: bool = True
     min_df: int = 2
     max_word_features: int = 60_000
-    char_ngrams: tuple[int, int] | None = (3, 5)
+    char_ngrams: tuple[int, int] | None = (3, 4)
     char_bits: int = 20
     max_char_features: int = 120_000
     char_weight: float = 1.0
 
 
 @dataclass(slots=True)
+class WordVocabulary:
+    """Terms (unigrams, and bigrams as "a b") with a fast hashed lookup."""
+
+    terms: list[str]
+    bigrams: bool
+    _keys: KeyArray = field(init=False, repr=False)
+    _columns: IntArray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        keys = term_keys(self.terms)
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._columns = keys[order], order.astype(np.int64)
+
+    def counts(self, batch: Layout, n_docs: int) -> sp.csr_matrix:
+        """Raw counts of the known terms in each document of the batch."""
+        rows, keys = word_keys(batch, _stop_keys(), self.bigrams)
+        shape = (n_docs, len(self.terms))
+        if not len(self.terms) or not len(keys):
+            return sp.csr_matrix(shape, dtype=np.float32)
+        position = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        columns = np.where(self._keys[position] == keys, self._columns[position], -1)
+        return _csr(count_pairs(rows, columns, *shape), shape)
+
+
+@dataclass(slots=True)
 class Featuriser:
-    """Fitted vocabularies and IDF weights; ``transform`` is the hot path."""
+    """Fitted vocabularies and IDF weights; ``transform_blocks`` is the hot path."""
 
     params: FeatureParams
     word_terms: list[str]
     word_idf: FloatArray
     char_buckets: IntArray
     char_idf: FloatArray
-    _word_index: dict[str, int] = field(init=False, repr=False)
-    _bucket_to_column: IntArray = field(init=False, repr=False)
+    _words: WordVocabulary = field(init=False, repr=False)
+    _bucket_to_column: npt.NDArray[np.int32] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._word_index = {term: i for i, term in enumerate(self.word_terms)}
-        table = np.full((1 << self.params.char_bits) + 1, -1, dtype=np.int64)
-        table[self.char_buckets] = np.arange(len(self.char_buckets))
+        self._words = WordVocabulary(self.word_terms, self.params.word_bigrams)
+        # int32 halves the table (cache misses dominate the lookup)
+        table = np.full((1 << self.params.char_bits) + 1, -1, dtype=np.int32)
+        table[self.char_buckets] = np.arange(len(self.char_buckets), dtype=np.int32)
         self._bucket_to_column = table
 
     @property
@@ -76,65 +115,55 @@ class Featuriser:
         return len(self.word_terms) + len(self.char_buckets)
 
     def transform(self, articles: Sequence[Article]) -> sp.csr_matrix:
-        """Features of a batch; rows align with ``articles``."""
-        docs = normalise_batch([(article.title, article.text) for article in articles])
-        return self.transform_normalised(docs)
-
-    def transform_normalised(self, docs: Sequence[str]) -> sp.csr_matrix:
-        parts = [self._transform_batch(docs[i : i + _BATCH]) for i in range(0, len(docs), _BATCH)]
-        if not parts:
-            return sp.csr_matrix((0, self.n_features), dtype=np.float32)
-        return sp.vstack(parts, format="csr")
-
-    def _transform_batch(self, docs: Sequence[str]) -> sp.csr_matrix:
-        words = _tfidf(self._word_counts(docs), self.word_idf)
-        if self.params.char_ngrams is None:
-            return words
-        chars = _tfidf(self._char_counts(docs), self.char_idf) * self.params.char_weight
+        """Features of a batch as one matrix; rows align with ``articles``."""
+        words, chars = self.transform_blocks(normalise_articles(articles))
         return sp.hstack([words, chars], format="csr")
 
-    def _word_counts(self, docs: Sequence[str]) -> sp.csr_matrix:
-        index = self._word_index
-        columns: list[int] = []
-        indptr = [0]
-        for doc in docs:
-            columns.extend(
-                index[f] for f in word_features(doc, self.params.word_bigrams) if f in index
-            )
-            indptr.append(len(columns))
-        return _counts_matrix(indptr, columns, len(docs), self.n_word_features)
+    def transform_blocks(self, docs: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Word and character blocks of normalised documents (see ``normalise_articles``)."""
+        pairs = [self._batch_counts(docs[i : i + _BATCH]) for i in range(0, len(docs), _BATCH)]
+        if not pairs:
+            return self._batch_counts([])
+        words = _tfidf(_stack([w for w, _ in pairs]), self.word_idf)
+        chars = _tfidf(_stack([c for _, c in pairs]), self.char_idf) * self.params.char_weight
+        return words, chars
 
-    def _char_counts(self, docs: Sequence[str]) -> sp.csr_matrix:
-        assert self.params.char_ngrams is not None
-        rows, buckets = hashed_ngrams(docs, self.params.char_ngrams, self.params.char_bits)
+    def _batch_counts(self, docs: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        batch = layout(docs)
+        return self._words.counts(batch, len(docs)), self._char_counts(batch, len(docs))
+
+    def _char_counts(self, batch: Layout, n_docs: int) -> sp.csr_matrix:
+        shape = (n_docs, len(self.char_buckets))
+        if self.params.char_ngrams is None or not len(self.char_buckets):
+            return sp.csr_matrix(shape, dtype=np.float32)
+        rows, buckets = char_ngrams(batch, self.params.char_ngrams, self.params.char_bits)
         columns = self._bucket_to_column[buckets]
-        known = columns >= 0
-        bits = max(len(self.char_buckets) - 1, 1).bit_length()
-        rows, columns, counts = count_pairs(rows[known], columns[known], bits)
-        indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=len(docs)))))
-        return sp.csr_matrix(
-            (counts.astype(np.float32), columns.astype(np.int32), indptr),
-            shape=(len(docs), len(self.char_buckets)),
-        )
+        return _csr(count_pairs(rows, columns, *shape), shape)
 
 
 def word_features(doc: str, bigrams: bool) -> list[str]:
-    """Unigrams (stop words removed) and, optionally, bigrams of what remains."""
-    tokens = [token for token in _TOKEN.findall(doc) if token not in STOP_WORDS]
+    """Kept tokens of a normalised document and, optionally, bigrams of them."""
+    kept = [t for t in tokens(doc) if len(t) >= 2 and not "0" <= t[0] <= "9"]
+    kept = [t for t in kept if t not in _stop_tokens()]
     if bigrams:
-        return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
-    return tokens
+        return kept + [f"{a} {b}" for a, b in pairwise(kept)]
+    return kept
+
+
+def normalise_articles(articles: Sequence[Article]) -> list[str]:
+    return normalise_batch([(article.title, article.text) for article in articles])
 
 
 def fit_featuriser(articles: Sequence[Article], params: FeatureParams) -> Featuriser:
     """Learn vocabularies and document frequencies from training texts."""
-    docs = normalise_batch([(article.title, article.text) for article in articles])
-    terms, word_idf = _fit_words(docs, params)
+    docs = normalise_articles(articles)
+    terms, word_idf = fit_word_vocabulary(docs, params)
     buckets, char_idf = _fit_chars(docs, params)
     return Featuriser(params, terms, word_idf, buckets, char_idf)
 
 
-def _fit_words(docs: Sequence[str], params: FeatureParams) -> tuple[list[str], FloatArray]:
+def fit_word_vocabulary(docs: Sequence[str], params: FeatureParams) -> tuple[list[str], FloatArray]:
+    """Word terms kept by document frequency (most frequent first, then sorted) and their IDF."""
     df: Counter[str] = Counter()
     for doc in docs:
         df.update(set(word_features(doc, params.word_bigrams)))
@@ -145,17 +174,32 @@ def _fit_words(docs: Sequence[str], params: FeatureParams) -> tuple[list[str], F
     return [term for term, _ in kept], _idf(counts, len(docs))
 
 
+def word_tfidf(docs: Sequence[str], vocabulary: WordVocabulary, idf: FloatArray) -> sp.csr_matrix:
+    """TF-IDF rows of normalised documents over a fixed word vocabulary."""
+    return _tfidf(vocabulary.counts(layout(docs), len(docs)), idf)
+
+
 def _fit_chars(docs: Sequence[str], params: FeatureParams) -> tuple[IntArray, FloatArray]:
     if params.char_ngrams is None:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-    rows, buckets = hashed_ngrams(docs, params.char_ngrams, params.char_bits)
-    real = buckets < 1 << params.char_bits
-    _, unique_buckets, _ = count_pairs(rows[real], buckets[real], params.char_bits)
-    df = np.bincount(unique_buckets, minlength=1 << params.char_bits)
+    bits = params.char_bits
+    rows, buckets = char_ngrams(layout(docs), params.char_ngrams, bits)
+    real = np.where(buckets < 1 << bits, buckets.astype(np.int64), -1)
+    df = np.bincount(count_pairs(rows, real, len(docs), 1 << bits).indices, minlength=1 << bits)
     candidates = np.flatnonzero(df >= params.min_df)
     order = np.lexsort((candidates, -df[candidates]))[: params.max_char_features]
-    buckets = np.sort(candidates[order]).astype(np.int64)
-    return buckets, _idf(df[buckets].astype(np.float64), len(docs))
+    kept = np.sort(candidates[order]).astype(np.int64)
+    return kept, _idf(df[kept].astype(np.float64), len(docs))
+
+
+@cache
+def _stop_tokens() -> frozenset[str]:
+    return frozenset(t for word in STOP_WORDS for t in tokens(word))
+
+
+@cache
+def _stop_keys() -> KeyArray:
+    return np.sort(token_keys(sorted(_stop_tokens())))
 
 
 def _idf(document_frequency: npt.NDArray[np.float64], n_docs: int) -> FloatArray:
@@ -163,20 +207,23 @@ def _idf(document_frequency: npt.NDArray[np.float64], n_docs: int) -> FloatArray
     return (np.log((1 + n_docs) / (1 + document_frequency)) + 1).astype(np.float32)
 
 
-def _counts_matrix(indptr: list[int], columns: list[int], rows: int, cols: int) -> sp.csr_matrix:
-    data = np.ones(len(columns), dtype=np.float32)
-    matrix = sp.csr_matrix(
-        (data, np.asarray(columns, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(rows, cols),
-    )
-    matrix.sum_duplicates()
-    return matrix
+def _csr(counts: Counts, shape: tuple[int, int]) -> sp.csr_matrix:
+    return sp.csr_matrix((counts.data, counts.indices, counts.indptr), shape=shape)
+
+
+def _stack(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+    return blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
 
 
 def _tfidf(counts: sp.csr_matrix, idf: FloatArray) -> sp.csr_matrix:
     """Sublinear TF × IDF, each row scaled to unit L2 norm (empty rows stay zero)."""
-    counts.data = (1.0 + np.log(counts.data)).astype(np.float32)
-    weighted = counts.multiply(idf).tocsr() if counts.nnz else counts
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    weighted = counts.copy()
+    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    norms = np.sqrt(np.bincount(_row_ids(weighted), weighted.data**2, minlength=weighted.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms.astype(np.float32)) @ weighted)
+    weighted.data = (weighted.data / norms[_row_ids(weighted)]).astype(np.float32)
+    return weighted
+
+
+def _row_ids(matrix: sp.csr_matrix) -> IntArray:
+    return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import IO, Any, TextIO, TypeVar
 
 from classement.errors import RecordError, UnknownLabel
 from classement.taxonomy import Kind, Taxonomy
@@ -92,7 +92,7 @@ def read_labelled(path: Path, taxonomy: Taxonomy) -> list[LabelledArticle]:
     ]
 
 
-def write_jsonl(rows: Iterable[Mapping[str, Any]], stream: TextIO) -> int:
+def write_jsonl(rows: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
     """Write one compact UTF-8 JSON object per line; returns the count."""
     count = 0
     for row in rows:

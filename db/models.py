@@ -41,7 +41,7 @@ LABEL_KINDS = ("theme", "job")
 LABEL_ORIGINS = ("model", "curator")
 EDITION_STATUSES = ("draft", "published", "sent")
 SUBSCRIBER_STATUSES = ("pending", "active", "unsubscribed", "bounced")
-DELIVERY_STATUSES = ("pending", "sent", "failed", "bounced")
+DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "bounced")
 USER_ROLES = ("admin", "curator")
 DISABLED_BY = ("catalogue", "admin", "gone")
 
@@ -97,6 +97,8 @@ class Source(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(index=True)
     lease_owner: Mapped[str | None] = mapped_column(String(100))
     lease_expires_at: Mapped[datetime | None]
+    retry_after_until: Mapped[datetime | None]
+    last_warning: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -13,10 +13,15 @@ import click
 
 from veille import __version__
 from veille.commands._context import AppContext
+from veille.commands.classify import classify
+from veille.commands.collect import collect
 from veille.commands.config import config
 from veille.commands.database import database
+from veille.commands.newsletter import newsletter
+from veille.commands.serve import demo, serve
 from veille.commands.sources import sources
 from veille.commands.stats import stats
+from veille.commands.subscribers import subscribers
 from veille.commands.users import users
 from veille.errors import VeilleError
 
@@ -59,3 +64,9 @@ def main(ctx: click.Context) -> None:
 
 for command in (config, database, sources, stats, users):
     main.add_command(command)
+main.add_command(classify)
+main.add_command(collect)
+main.add_command(newsletter)
+main.add_command(subscribers)
+main.add_command(serve)
+main.add_command(demo)

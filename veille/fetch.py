@@ -34,6 +34,9 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _CHUNK = 64 * 1024
+# Few idle connections: feeds come from many hosts, and httpcore checks every
+# pooled connection on each request.
+KEEPALIVE = 4
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
 _STATUS_WORDS = {
     401: "accès refusé (authentification demandée)",
@@ -86,7 +89,7 @@ class Fetcher:
             timeout=httpx.Timeout(limits.timeout),
             limits=httpx.Limits(
                 max_connections=limits.max_concurrency,
-                max_keepalive_connections=limits.max_concurrency,
+                max_keepalive_connections=KEEPALIVE,
             ),
             follow_redirects=True,
             max_redirects=limits.max_redirects,
@@ -125,7 +128,9 @@ class Fetcher:
         return self._hosts[host]
 
     def _slot(self, url: str) -> "_Slot":
-        return _Slot(self._global, self._host_semaphore(url))
+        # The host first: a request waiting for its busy host must not hold
+        # one of the global slots meanwhile.
+        return _Slot(self._host_semaphore(url), self._global)
 
     async def _get(self, url: str, headers: dict[str, str]) -> Fetched | NotModified:
         assert self._client is not None, "use the Fetcher inside 'async with'"
@@ -268,9 +273,18 @@ def _wrap_errors(timeout: float) -> Iterator[None]:
     except (httpx.ReadTimeout, httpx.WriteTimeout, TimeoutError) as error:
         raise FetchError(f"le serveur ne répond pas (délai de {timeout:g} s dépassé)") from error
     except httpx.ConnectError as error:
-        raise FetchError(f"connexion impossible : {_short(error)}") from error
+        raise FetchError(f"connexion impossible : {_connect_reason(error)}") from error
     except httpx.HTTPError as error:
         raise FetchError(f"erreur réseau : {_short(error)}") from error
+
+
+def _connect_reason(error: Exception) -> str:
+    text = _short(error)
+    if "name resolution" in text or "not known" in text or "nodename" in text:
+        return f"nom d'hôte introuvable (pas d'accès à Internet, ou adresse erronée) — {text}"
+    if "refused" in text.lower():
+        return f"connexion refusée par le serveur — {text}"
+    return text
 
 
 def _short(error: Exception) -> str:

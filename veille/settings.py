@@ -58,13 +58,50 @@ class Settings:
     smtp_rate: float = _setting(20.0, "Messages envoyés par seconde au plus")
     mail_from: str = _setting("Veille IA <veille@localhost>", "Expéditeur des courriels")
     bounce_threshold: int = _setting(3, "Rejets définitifs avant de marquer un abonné en erreur")
+    smtp_retries: int = _setting(3, "Nouveaux essais d'un envoi refusé temporairement (4xx)")
+    smtp_backoff: float = _setting(
+        2.0, "Attente avant le premier nouvel essai SMTP, en secondes (doublée ensuite)"
+    )
+    mail_unsubscribe: str = _setting(
+        "", "Adresse de désabonnement par courriel (défaut : celle de l'expéditeur)"
+    )
+    newsletter_title: str = _setting("Veille IA", "Titre de la lettre de veille")
+    newsletter_sections: str = _setting(
+        "",
+        "Ordre des sections de la lettre : identifiants de thèmes séparés par des virgules, "
+        "reglementation et autres compris (vide : ordre de la taxonomie)",
+    )
+    newsletter_deadline: str = _setting(
+        "vendredi 10:00",
+        "Échéance de la sélection : sans article choisi à ce moment de la semaine, "
+        "une sélection automatique est proposée",
+    )
+    newsletter_automatic_count: int = _setting(
+        10, "Articles de la sélection automatique (les mieux classés de la semaine)"
+    )
+    newsletter_min_score: float = _setting(
+        0.0,
+        "Score minimal d'une étiquette du modèle pour ranger un article dans un thème "
+        "(0 : toutes celles que le modèle a retenues, comme les pages de curation)",
+    )
+    newsletter_also_count: int = _setting(
+        5, "Articles au plus dans « Aussi dans vos thèmes » pour un référent"
+    )
+    newsletter_empty: str = _setting(
+        "note", "Référent sans article dans ses thèmes : note (court message) ou skip (rien)"
+    )
+    confirm_max_age: str = _setting("2d", "Validité du lien de confirmation d'abonnement")
 
     def __post_init__(self) -> None:
         if self.smtp_security not in ("none", "starttls", "tls"):
             raise ConfigError(
                 f"VEILLE_SMTP_SECURITY : {self.smtp_security!r} n'est pas none, starttls ou tls"
             )
-        for name in ("http_timeout", "backoff_cap", "collect_every"):
+        if self.newsletter_empty not in ("note", "skip"):
+            raise ConfigError(
+                f"VEILLE_NEWSLETTER_EMPTY : {self.newsletter_empty!r} n'est pas note ou skip"
+            )
+        for name in ("http_timeout", "backoff_cap", "collect_every", "confirm_max_age"):
             try:
                 parse_duration(getattr(self, name))
             except ValueError as error:

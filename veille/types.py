@@ -35,6 +35,15 @@ class NotModified:
 
 
 @dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What near-duplicate detection keeps of an article (see ``collect.dedup``)."""
+
+    title_words: frozenset[str]
+    text_sketch: tuple[int, ...]
+    title_keys: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """One feed entry, normalised: canonical URL, clean HTML, UTC date."""
 
@@ -43,12 +52,12 @@ class Candidate:
     url: str | None
     canonical_url: str | None
     summary_html: str
-    text: str
     author: str | None
     language: str | None
     published_at: datetime
     published_estimated: bool
     content_hash: str
+    fingerprint: Fingerprint
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,51 @@
-"""Queries of the curation inbox: the week's articles, selections, labels, editions."""
+"""Queries of the watch team's work: the week's inbox, labels, the draft edition.
 
+A label is *effective* on an article when a curator set it (score 1.0), or
+when the model proposed it (scored at least ``min_score``) and no curator
+said otherwise. A curator's
+removal is kept as a row with score 0.0, so retraining can learn from it.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from db.models import User
+from db.errors import DbError, NotFoundError
+from db.models import Article, Edition, EditionItem, Label, PageChange, Source, User
+
+CURATOR = "curator"
+REGULATION_SECTION = "reglementation"
+_LOCKED = "l'édition de la semaine {week} est déjà publiée : elle ne peut plus être modifiée"
+
+
+class EditionNotEditable(DbError):
+    """The week's edition is published or sent: its content is frozen."""
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilter:
+    """What the curator asked to see; ``start``/``end`` bound ``published_at``."""
+
+    start: datetime
+    end: datetime
+    theme: str | None = None
+    job: str | None = None
+    source_id: int | None = None
+    status: str | None = None
+    kind: str | None = None
+    text: str | None = None
+    min_score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class InboxPage:
+    articles: list[Article]
+    total: int
+    duplicates: dict[int, list[Article]]
 
 
 def database_answers(session: Session) -> bool:
@@ -30,3 +69,272 @@ def record_login(
     if new_password_hash is not None:
         user.password_hash = new_password_hash
     session.flush()
+
+
+# --- the inbox ---------------------------------------------------------------------------
+
+
+def _has_label(label_id: str, min_score: float) -> ColumnElement[bool]:
+    def _row(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        return exists().where(Label.article_id == Article.id, Label.label == label_id, *conditions)
+
+    by_curator = _row(Label.origin == CURATOR, Label.score >= 0.5)
+    by_model = and_(
+        _row(Label.origin != CURATOR, Label.score >= min_score), ~_row(Label.origin == CURATOR)
+    )
+    return or_(by_curator, by_model)
+
+
+def _conditions(wanted: InboxFilter) -> list[ColumnElement[bool]]:
+    conditions = [
+        Article.duplicate_of_id.is_(None),
+        Article.published_at >= wanted.start,
+        Article.published_at < wanted.end,
+    ]
+    for label_id in (wanted.theme, wanted.job):
+        if label_id:
+            conditions.append(_has_label(label_id, wanted.min_score))
+    if wanted.source_id is not None:
+        conditions.append(Article.source_id == wanted.source_id)
+    if wanted.status:
+        conditions.append(Article.status == wanted.status)
+    if wanted.kind:
+        conditions.append(Article.kind == wanted.kind)
+    if wanted.text:
+        pattern = "%" + _escape_like(wanted.text.strip()) + "%"
+        conditions.append(
+            or_(
+                Article.title.ilike(pattern, escape="\\"),
+                Article.summary_html.ilike(pattern, escape="\\"),
+            )
+        )
+    return conditions
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def inbox_page(session: Session, wanted: InboxFilter, offset: int, limit: int) -> InboxPage:
+    """The first articles of their duplicate group, most relevant first."""
+    conditions = _conditions(wanted)
+    total = session.scalar(select(func.count()).select_from(Article).where(*conditions)) or 0
+    query = (
+        select(Article)
+        .where(*conditions)
+        .options(selectinload(Article.labels), selectinload(Article.source))
+        .order_by(
+            Article.relevance.is_(None),
+            Article.relevance.desc(),
+            Article.published_at.desc(),
+            Article.id,
+        )
+        .offset(offset)
+        .limit(limit)
+    )
+    articles = list(session.scalars(query))
+    return InboxPage(articles, total, duplicates_of(session, [a.id for a in articles]))
+
+
+def status_counts(session: Session, wanted: InboxFilter) -> dict[str, int]:
+    """How many articles of the filter are in each status (the status filter itself ignored)."""
+    conditions = _conditions(replace(wanted, status=None))
+    query = select(Article.status, func.count()).where(*conditions).group_by(Article.status)
+    return {status: count for status, count in session.execute(query)}
+
+
+def duplicates_of(session: Session, article_ids: Iterable[int]) -> dict[int, list[Article]]:
+    """The folded duplicates of each given article, with their sources."""
+    ids = list(article_ids)
+    folded: dict[int, list[Article]] = {article_id: [] for article_id in ids}
+    if not ids:
+        return folded
+    query = (
+        select(Article)
+        .where(Article.duplicate_of_id.in_(ids))
+        .options(selectinload(Article.source))
+        .order_by(Article.published_at)
+    )
+    for duplicate in session.scalars(query):
+        folded[duplicate.duplicate_of_id or 0].append(duplicate)
+    return folded
+
+
+def effective_labels(article: Article, min_score: float = 0.0) -> dict[str, Label]:
+    """Label id -> the row that decides it (a curator's row wins over the model's)."""
+    curator = {label.label: label for label in article.labels if label.origin == CURATOR}
+    chosen = {label_id: row for label_id, row in curator.items() if row.score >= 0.5}
+    for label in article.labels:
+        if label.origin != CURATOR and label.label not in curator and label.score >= min_score:
+            chosen[label.label] = label
+    return chosen
+
+
+def get_article(session: Session, article_id: int) -> Article:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFoundError(f"aucun article n° {article_id}")
+    return article
+
+
+def feed_sources(session: Session) -> list[Source]:
+    return list(session.scalars(select(Source).order_by(Source.name)))
+
+
+# --- label corrections -------------------------------------------------------------------
+
+
+def correct_labels(
+    session: Session,
+    article: Article,
+    kinds: Mapping[str, str],
+    wanted: Iterable[str],
+    min_score: float = 0.0,
+) -> None:
+    """Record the curator's labels among ``kinds`` (label id -> theme|job).
+
+    A wanted label gets a curator row scored 1.0; an unwanted one that was
+    effective or set by a curator gets a curator row scored 0.0.
+    """
+    desired = set(wanted)
+    effective = effective_labels(article, min_score)
+    curator = {label.label: label for label in article.labels if label.origin == CURATOR}
+    for label_id, kind in kinds.items():
+        if label_id in desired:
+            _set_curator_label(article, curator.get(label_id), label_id, kind, 1.0)
+        elif label_id in effective or label_id in curator:
+            _set_curator_label(article, curator.get(label_id), label_id, kind, 0.0)
+    session.flush()
+
+
+def _set_curator_label(
+    article: Article, row: Label | None, label_id: str, kind: str, score: float
+) -> None:
+    if row is None:
+        article.labels.append(
+            Label(label=label_id, kind=kind, score=score, origin=CURATOR, explanation=[])
+        )
+    else:
+        row.score = score
+
+
+# --- the week's edition ------------------------------------------------------------------
+
+
+def edition_for_week(session: Session, week: str) -> Edition | None:
+    query = (
+        select(Edition)
+        .where(Edition.week == week)
+        .options(selectinload(Edition.items).selectinload(EditionItem.article))
+    )
+    return session.scalar(query)
+
+
+def draft_edition(session: Session, week: str) -> Edition:
+    """The week's edition, created as a draft; refused once published."""
+    edition = edition_for_week(session, week)
+    if edition is None:
+        edition = Edition(week=week, status="draft", editorial_md="")
+        session.add(edition)
+        session.flush()
+    elif edition.status != "draft":
+        raise EditionNotEditable(_LOCKED.format(week=week))
+    return edition
+
+
+def select_article(
+    session: Session, article: Article, week: str, section: str, comment: str
+) -> EditionItem:
+    """Put the article in the week's draft edition (or update its section and comment)."""
+    edition = draft_edition(session, week)
+    item = next((i for i in edition.items if i.article_id == article.id), None)
+    if item is None:
+        item = EditionItem(
+            article=article, section=section, position=_next_position(edition, section)
+        )
+        edition.items.append(item)
+    elif item.section != section:
+        item.section, item.position = section, _next_position(edition, section)
+    item.comment = comment.strip()
+    article.status = "selected"
+    session.flush()
+    return item
+
+
+def _next_position(edition: Edition, section: str) -> int:
+    positions = [item.position for item in edition.items if item.section == section]
+    return max(positions, default=0) + 1
+
+
+def reject_article(session: Session, article: Article, week: str) -> None:
+    """Mark the article rejected and take it out of the week's draft."""
+    _remove_from_draft(session, article, week)
+    article.status = "rejected"
+    session.flush()
+
+
+def reset_article(session: Session, article: Article, week: str) -> None:
+    """Back to the inbox: neither selected nor rejected."""
+    _remove_from_draft(session, article, week)
+    article.status = "new"
+    session.flush()
+
+
+def _remove_from_draft(session: Session, article: Article, week: str) -> None:
+    edition = edition_for_week(session, week)
+    if edition is None:
+        return
+    item = next((i for i in edition.items if i.article_id == article.id), None)
+    if item is None:
+        return
+    if edition.status != "draft":
+        raise EditionNotEditable(_LOCKED.format(week=week))
+    edition.items.remove(item)
+
+
+def update_item(
+    session: Session, week: str, item_id: int, section: str, comment: str, position: int
+) -> None:
+    """Change an item's section, comment or position in the week's draft."""
+    edition = draft_edition(session, week)
+    item = next((i for i in edition.items if i.id == item_id), None)
+    if item is None:
+        raise NotFoundError(f"aucun élément n° {item_id} dans l'édition {week}")
+    item.section, item.comment, item.position = section, comment.strip(), position
+    session.flush()
+
+
+def set_editorial(session: Session, week: str, editorial_md: str) -> None:
+    draft_edition(session, week).editorial_md = editorial_md.strip()
+    session.flush()
+
+
+def publish_edition(session: Session, week: str, when: datetime) -> Edition:
+    """draft -> published; refused when the edition is empty."""
+    edition = draft_edition(session, week)
+    if not edition.items:
+        raise EditionNotEditable(f"l'édition {week} est vide : sélectionnez d'abord des articles")
+    edition.status, edition.published_at = "published", when
+    session.flush()
+    return edition
+
+
+# --- regulation changes and source health ------------------------------------------------
+
+
+def page_changes(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[PageChange, Source]]:
+    query = (
+        select(PageChange, Source)
+        .join(Source, Source.id == PageChange.source_id)
+        .where(PageChange.detected_at >= start, PageChange.detected_at < end)
+        .order_by(PageChange.detected_at.desc())
+    )
+    return [(change, source) for change, source in session.execute(query)]
+
+
+def sources_by_health(session: Session) -> list[Source]:
+    """Failing sources first, then by name."""
+    query = select(Source).order_by(Source.consecutive_failures.desc(), Source.kind, Source.name)
+    return list(session.scalars(query))

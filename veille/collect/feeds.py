@@ -12,12 +12,15 @@ from datetime import datetime
 from typing import Any
 
 import feedparser
+import feedparser.api
 
+from veille.collect.dedup import fingerprint
+from veille.collect.fastfeed import RawFeed, read_fast
 from veille.collect.normalise import (
     canonical_url,
     clean_html,
+    cleaned_to_text,
     content_hash,
-    html_to_text,
     language_code,
     parse_iso_date,
     plain_title,
@@ -27,6 +30,7 @@ from veille.errors import FeedParseError
 from veille.types import Candidate, ParsedFeed
 
 UNTITLED = "(sans titre)"
+_SAX_DRIVER = "veille.collect._saxdriver"
 _JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 
 
@@ -38,7 +42,38 @@ def parse_feed(
         raise FeedParseError("réponse vide : aucun flux à lire")
     if _looks_like_json(body, content_type):
         return _parse_json_feed(url, body, language, now)
+    fast = read_fast(body)
+    if fast is not None:
+        return _from_fast(url, fast, language, now)
     return _parse_xml_feed(url, body, content_type, language, now)
+
+
+def _from_fast(url: str, raw: RawFeed, language: str | None, now: datetime) -> ParsedFeed:
+    feed_language = language_code(raw.language, language)
+    entries = tuple(
+        _candidate(
+            base=url,
+            guid=entry.guid,
+            title=entry.title,
+            link=entry.link,
+            body_html=entry.body_html,
+            author=entry.author,
+            language=language_code(entry.language, feed_language),
+            date=_checked(entry.published, now),
+        )
+        for entry in raw.entries
+    )
+    return ParsedFeed(
+        title=plain_title(raw.title or "") or None,
+        site_url=raw.link,
+        language=feed_language,
+        ttl_seconds=_ttl_seconds(raw.ttl),
+        entries=entries,
+    )
+
+
+def _checked(moment: datetime | None, now: datetime) -> tuple[datetime, bool]:
+    return to_utc(moment.utctimetuple() if moment else None, now)
 
 
 def _looks_like_json(body: bytes, content_type: str) -> bool:
@@ -48,6 +83,7 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
 def _parse_xml_feed(
     url: str, body: bytes, content_type: str, language: str | None, now: datetime
 ) -> ParsedFeed:
+    _use_buffered_driver()
     parsed = feedparser.parse(
         body,
         response_headers={"content-type": content_type or "application/xml"},
@@ -67,6 +103,13 @@ def _parse_xml_feed(
         entries=entries,
         warning=_bozo_warning(parsed) if parsed.get("bozo") else None,
     )
+
+
+def _use_buffered_driver() -> None:
+    """Put our buffering SAX driver first in feedparser's list (once per process)."""
+    drivers = feedparser.api.PREFERRED_XML_PARSERS
+    if _SAX_DRIVER not in drivers:
+        drivers.insert(0, _SAX_DRIVER)
 
 
 def _not_a_feed_reason(parsed: Any, content_type: str) -> str:
@@ -124,7 +167,7 @@ def _candidate(
 ) -> Candidate:
     absolute = canonical_url(link, base) if link else None
     summary = clean_html(body_html, absolute or base)
-    text = html_to_text(summary)
+    text = cleaned_to_text(summary)
     title = plain_title(title) or _title_from(text)
     return Candidate(
         guid=(guid or "").strip() or absolute or "hash:" + content_hash(title, text)[:40],
@@ -132,12 +175,12 @@ def _candidate(
         url=absolute,
         canonical_url=absolute,
         summary_html=summary,
-        text=text,
         author=author,
         language=language,
         published_at=date[0],
         published_estimated=date[1],
         content_hash=content_hash(title, summary),
+        fingerprint=fingerprint(title, text),
     )
 
 

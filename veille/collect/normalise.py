@@ -10,7 +10,6 @@ import html
 import re
 import time
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import nh3
@@ -34,14 +33,14 @@ _ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},
 }
-_URL_ATTRIBUTES = {"href", "src"}
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _PIXEL = re.compile(
-    r"<img\b[^>]*?(?:\b(?:width|height)\s*=\s*[\"']?[01](?:px)?[\"'\s/>]"
-    r"|\bsrc\s*=\s*[\"'][^\"']*(?:pixel|tracking|beacon|/~r/|feedburner\.com/~ff)[^\"']*[\"'])"
-    r"[^>]*>",
+    r"\b(?:width|height)\s*=\s*[\"']?[01](?:px)?(?![\d.])"
+    r"|pixel|tracking|beacon|/~r/|feedburner\.com/~ff",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
 _FUTURE_TOLERANCE = timedelta(days=1)
 
 
@@ -71,25 +70,23 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     return urlunsplit((scheme, host, path, urlencode(query), ""))
 
 
-def _resolve(base: str | None, tag: str, attribute: str, value: str) -> str | None:
-    if attribute not in _URL_ATTRIBUTES:
-        return value
-    value = value.strip()
-    resolved = urljoin(base, value) if base else value
-    return resolved if urlsplit(resolved).scheme in ("http", "https", "mailto") else None
+def _drop_pixel(match: re.Match[str]) -> str:
+    """Tracking pixels (1×1 or a tracker's address) go; other images stay."""
+    return "" if _PIXEL.search(match.group(0)) else match.group(0)
 
 
 def clean_html(fragment: str, base_url: str | None = None) -> str:
     """Sanitised HTML with absolute links; tracking pixels removed."""
     if not fragment:
         return ""
-    fragment = _PIXEL.sub("", fragment)
+    if "<img" in fragment or "<IMG" in fragment:
+        fragment = _IMG.sub(_drop_pixel, fragment)
     return nh3.clean(
         fragment,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
-        attribute_filter=partial(_resolve, base_url),
         url_schemes={"http", "https", "mailto"},
+        url_relative=("rewrite_with_base", base_url) if base_url else "deny",
         link_rel="noopener noreferrer nofollow",
     ).strip()
 
@@ -100,8 +97,12 @@ def html_to_text(fragment: str) -> str:
         return ""
     if "<" not in fragment and "&" not in fragment:
         return _SPACES.sub(" ", fragment).strip()
-    stripped = nh3.clean(fragment.replace("<", " <"), tags=set())
-    return _SPACES.sub(" ", html.unescape(stripped)).strip()
+    return cleaned_to_text(clean_html(fragment))
+
+
+def cleaned_to_text(cleaned: str) -> str:
+    """Plain text of HTML already cleaned by ``clean_html`` (tags are well formed)."""
+    return _SPACES.sub(" ", html.unescape(_TAG.sub(" ", cleaned))).strip()
 
 
 def plain_title(title: str) -> str:

@@ -12,6 +12,8 @@ from veille.commands._context import AppContext, pass_app, sources_option
 from veille.durations import format_duration
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from db.repos.sources import SyncReport
 
 
@@ -146,3 +148,41 @@ def enable(app: AppContext, name: str) -> None:
     with session_scope(app.session_factory()) as session:
         enable_source(session, name)
     click.echo(f"Source « {name} » réactivée.")
+
+
+@sources.command()
+@pass_app
+def health(app: AppContext) -> None:
+    """État de chaque source : dernier succès, dernière erreur, échecs, prochain passage."""
+    from veille.health import health_report
+
+    report = health_report(app.session_factory(), app.settings.failure_threshold)
+    if not report:
+        click.echo("Aucune source en base : lancez « veille sources sync » ou « veille collect ».")
+        return
+    table = Table(title="Santé des sources")
+    columns = ("Nom", "État", "Dernier succès", "Dernière erreur", "Échecs", "Prochain passage")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    zone = app.settings.timezone
+    for item in report:
+        state = f"{item.status} ({item.detail})" if item.detail else item.status
+        style = "red" if item.status in ("en panne", "le sélecteur ne trouve plus rien") else None
+        table.add_row(
+            item.name,
+            state,
+            _local_time(item.last_success_at, zone),
+            item.last_error or "",
+            str(item.failures),
+            _local_time(item.next_due_at, zone),
+            style=style,
+        )
+    Console(width=200).print(table)
+
+
+def _local_time(moment: "datetime | None", zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    if moment is None:
+        return "—"
+    return moment.astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")

@@ -6,23 +6,27 @@ archive). Tests and ``veille serve`` build it the same way.
 """
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from db.errors import NotFoundError
 from veille.errors import ConfigError
 from veille.settings import Settings
-from veille.web import admin, curation, health, login
+from veille.web import admin, archive, changes, curation, edition, health, login, subscriptions
 from veille.web.deps import LoginRequired
 from veille.web.security import SecurityHeadersMiddleware
 from veille.web.templating import templates
+from veille.web.views import Labels
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 STATIC_DIR = Path(__file__).with_name("static")
 SESSION_COOKIE = "veille_session"
@@ -34,7 +38,7 @@ MISSING_SECRET = (
 )
 
 
-def create_app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
+def create_app(settings: Settings, session_factory: "sessionmaker[Session]") -> FastAPI:
     """Build the app; refuses to run without a signing key."""
     if not settings.secret_key:
         raise ConfigError(MISSING_SECRET)
@@ -42,6 +46,7 @@ def create_app(settings: Settings, session_factory: sessionmaker[Session]) -> Fa
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.login_throttle = login.LoginThrottle()
+    app.state.labels = Labels.load(settings)
     _add_middleware(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)
@@ -58,21 +63,32 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         same_site="lax",
         https_only=settings.public_url.startswith("https://"),
     )
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.public_url.startswith("https://"))
 
 
 def _include_routers(app: FastAPI) -> None:
+    app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.include_router(health.router)
     app.include_router(login.router)
     app.include_router(curation.router)
+    app.include_router(edition.router)
+    app.include_router(changes.router)
     app.include_router(admin.router)
     # Public pages (subscriptions, archive) are included below.
+    app.include_router(subscriptions.router)
+    app.include_router(subscriptions.admin_router)
+    app.include_router(archive.router)
+
+
+async def _favicon() -> Response:
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
 def _add_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequired, _redirect_to_login)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
 
 
 async def _redirect_to_login(request: Request, exc: Any) -> Response:
@@ -90,6 +106,12 @@ async def _http_error(request: Request, exc: Any) -> Response:
     elif exc.status_code == 405:
         detail = "Méthode non autorisée."
     return error_page(request, exc.status_code, detail, getattr(exc, "headers", None))
+
+
+async def _invalid_request(request: Request, exc: Any) -> Response:
+    fields = sorted({str(error["loc"][-1]) for error in exc.errors() if error.get("loc")})
+    detail = "Requête invalide" + (f" (champ : {', '.join(fields)})." if fields else ".")
+    return error_page(request, 400, detail)
 
 
 def error_page(

@@ -20,7 +20,7 @@ SESSION_USER = "uid"
 SESSION_FINGERPRINT = "pwd"
 
 
-class LoginRequired(Exception):  # noqa: N818 - a signal, turned into a redirect by the app
+class LoginRequired(Exception):  # a signal, not a failure
     """No valid signed-in user: the app answers with a redirect to /login."""
 
     def __init__(self, next_path: str) -> None:

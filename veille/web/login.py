@@ -5,6 +5,7 @@ the same Argon2 verification as a wrong password), and repeated failures
 from one address or for one account are refused for a while.
 """
 
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from db.repos.users import get_by_email
 from veille.auth import hash_password, needs_rehash, verify_password
 from veille.web.csrf import CSRF, rotate_csrf_token
 from veille.web.deps import DbSession, optional_user, sign_in, sign_out
+from veille.web.safety import safe_next
 from veille.web.templating import templates
 
 router = APIRouter()
@@ -36,36 +38,38 @@ class LoginThrottle:
     ) -> None:
         self.limit, self.window, self.clock = limit, window, clock
         self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()  # requests run in a thread pool
 
-    def _recent(self, key: str) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
+    def _recent(self, key: str) -> int:
+        """Failures of ``key`` still inside the window; forgets the expired ones."""
+        failures = self._failures.get(key)
+        if failures is None:
+            return 0
         horizon = self.clock() - self.window
         while failures and failures[0] <= horizon:
             failures.popleft()
-        return failures
+        if not failures:
+            del self._failures[key]
+        return len(failures)
 
     def blocked(self, *keys: str) -> bool:
-        return any(len(self._recent(key)) >= self.limit for key in keys)
+        with self._lock:
+            return any(self._recent(key) >= self.limit for key in keys)
 
     def fail(self, *keys: str) -> None:
-        for key in keys:
-            self._recent(key).append(self.clock())
+        with self._lock:
+            for key in keys:
+                self._failures.setdefault(key, deque()).append(self.clock())
 
     def reset(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
 
 
 @cache
 def _dummy_hash() -> str:
     return hash_password("mot de passe factice pour égaliser les temps")
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path of this site: never an absolute URL (open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
 
 
 def _login_page(request: Request, next_path: str, error: str = "", status: int = 200) -> Response:

@@ -1,7 +1,8 @@
 """Security headers on every response (pure ASGI middleware).
 
 The CSP allows no inline script or style and no third-party resource: every
-asset comes from /static. Nothing may frame the app.
+asset comes from /static. Nothing may frame the app. Served over HTTPS (the
+public address says so), browsers are told to keep to HTTPS.
 """
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,9 +20,13 @@ SECURITY_HEADERS = (
 )
 
 
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
         self.app = app
+        self.headers = (*SECURITY_HEADERS, HSTS) if https else SECURITY_HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -31,7 +36,7 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                extra = [(k, v) for k, v in self.headers if k not in present]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

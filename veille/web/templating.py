@@ -6,7 +6,7 @@ again with nh3 even though the collectors already did: the database is not
 trusted to hold only clean markup.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from newsletter.weeks import IsoWeek
 from veille.web.csrf import csrf_field
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -38,7 +39,7 @@ def safe_html(value: str | None) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(cleaned)  # noqa: S704 - cleaned by nh3 just above
+    return Markup(cleaned)  # cleaned by nh3 just above
 
 
 @pass_context
@@ -51,12 +52,19 @@ def local_datetime(context: Any, value: datetime | None, with_time: bool = True)
     return local.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
+def shift_week(week: IsoWeek, weeks: int) -> IsoWeek:
+    """The ISO week ``weeks`` before (negative) or after this one."""
+    year, number, _ = (week.monday + timedelta(weeks=weeks)).isocalendar()
+    return IsoWeek(year, number)
+
+
 def _build() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     templates.env.autoescape = True
     templates.env.globals["csrf_field"] = csrf_field
     templates.env.filters["safe_html"] = safe_html
     templates.env.filters["local_datetime"] = local_datetime
+    templates.env.filters["shift_week"] = shift_week
     return templates
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 10:51:35.780231
+Create Date: 2026-11-28 11:32:02.755346
 """
 
 from collections.abc import Sequence
@@ -70,6 +70,8 @@ def upgrade() -> None:
         sa.Column("next_due_at", db.types.UTCDateTime(), nullable=True),
         sa.Column("lease_owner", sa.String(length=100), nullable=True),
         sa.Column("lease_expires_at", db.types.UTCDateTime(), nullable=True),
+        sa.Column("retry_after_until", db.types.UTCDateTime(), nullable=True),
+        sa.Column("last_warning", sa.Text(), nullable=True),
         sa.Column("created_at", db.types.UTCDateTime(), nullable=False),
         sa.Column("updated_at", db.types.UTCDateTime(), nullable=False),
         sa.CheckConstraint("kind IN ('feed', 'page')", name=op.f("ck_sources_kind_allowed")),
@@ -181,7 +183,7 @@ def upgrade() -> None:
         sa.Column("updated_at", db.types.UTCDateTime(), nullable=False),
         sa.Column("sent_at", db.types.UTCDateTime(), nullable=True),
         sa.CheckConstraint(
-            "status IN ('pending', 'sent', 'failed', 'bounced')",
+            "status IN ('pending', 'sending', 'sent', 'failed', 'bounced')",
             name=op.f("ck_deliveries_status_allowed"),
         ),
         sa.ForeignKeyConstraint(

@@ -1,0 +1,211 @@
+"""Collection benchmark: Veille IA against reader (lemon24/reader), side by side.
+
+    uv run python bench/bench_collect.py [--reader-python PATH] [--latencies 0,50]
+
+Generates 300 feeds × 40 entries (French and English, HTML summaries), serves
+them on loopback (several 127.0.0.x addresses, as from several sites), then
+for each server latency measures, in fresh databases (median of
+``--repeat`` attempts, the two collectors taking turns):
+
+- the cold collection (empty database, everything new), classification off;
+- the warm pass (every feed answers 304 Not Modified);
+- the peak memory (resident set of the collector and of its worker processes).
+
+reader runs with its own interpreter (``--reader-python``, a virtual
+environment where ``reader`` is installed, never a project dependency); its
+side is skipped when the interpreter is not given or not found. To make one
+(its vendored feedparser also needs ``sgmllib3k`` on Python 3.11):
+
+    uv venv ../reader-venv
+    uv pip install --python ../reader-venv reader sgmllib3k
+    uv run python bench/bench_collect.py --reader-python ../reader-venv/bin/python
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import feed_urls, generate  # noqa: E402
+
+PORT = 8711
+
+
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """(RSS of the process, RSS of the process and its descendants), in bytes."""
+    own = _rss(pid)
+    total = own
+    for child in _children(pid):
+        total += _tree_rss(child)[1]
+    return own, total
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return found
+
+
+def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[dict, int, int]:
+    """Run a command printing one JSON line; returns it with peak RSS (own, tree)."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    peaks = [0, 0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            own, total = _tree_rss(process.pid)
+            peaks[0], peaks[1] = max(peaks[0], own), max(peaks[1], total)
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"échec de {command[:3]} (code {process.returncode})")
+    return json.loads(output.strip().splitlines()[-1]), peaks[0], peaks[1]
+
+
+def ours(urls_file: Path, database: Path) -> None:
+    """Our side, in its own process: schema first, then the timed passes."""
+    from db.engine import make_engine, make_session_factory
+    from db.migrate import upgrade
+    from veille.catalogue import SourceSpec
+    from veille.pipeline import collect_once
+    from veille.settings import Settings
+    from veille.types import Collected, NotModified
+
+    url = f"sqlite:///{database}"
+    engine = make_engine(url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    urls = urls_file.read_text().split()
+    specs = [SourceSpec(kind="feed", name=f"flux {i:03d}", url=u) for i, u in enumerate(urls)]
+    settings = Settings(database_url=url)
+    started = time.perf_counter()
+    cold = collect_once(settings, factory, specs)
+    cold_time = time.perf_counter() - started
+    started = time.perf_counter()
+    warm = collect_once(settings, factory, specs)
+    warm_time = time.perf_counter() - started
+    new = sum(o.value.new for o in cold if isinstance(o.value, Collected))
+    failed = [o.source for o in cold if not isinstance(o.value, Collected)]
+    not_modified = sum(isinstance(o.value, NotModified) for o in warm)
+    print(
+        json.dumps(
+            {"cold": cold_time, "warm": warm_time, "entries": new, "failed": len(failed),
+             "not_modified": not_modified}
+        )
+    )  # fmt: skip
+
+
+def _serve(corpus: Path, hosts: int, latency: int) -> subprocess.Popen[str]:
+    server = subprocess.Popen(
+        [sys.executable, str(HERE / "corpus.py"), "serve", str(corpus), "--hosts", str(hosts),
+         "--port", str(PORT), "--latency-ms", str(latency)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert server.stdout is not None
+    server.stdout.readline()
+    return server
+
+
+def bench(args: argparse.Namespace) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="veille-bench-") as tmp:
+        work = Path(tmp)
+        size = generate(work / "corpus", args.feeds, args.entries)
+        print(f"Corpus : {args.feeds} flux × {args.entries} entrées, {size / 1e6:.1f} Mo")
+        urls_file = work / "urls.txt"
+        urls_file.write_text("\n".join(feed_urls(args.feeds, args.hosts, PORT)))
+        for latency in args.latencies:
+            server = _serve(work / "corpus", args.hosts, latency)
+            try:
+                rows += _one_latency(args, work, urls_file, latency)
+            finally:
+                server.communicate("")
+    return rows
+
+
+def _one_latency(args: argparse.Namespace, work: Path, urls: Path, latency: int) -> list[dict]:
+    sides = [("Veille IA", [sys.executable, __file__, "--ours", str(urls)])]
+    if args.reader_python and Path(args.reader_python).exists():
+        sides.append(("reader", [args.reader_python, str(HERE / "reader_side.py"), str(urls)]))
+    runs: dict[str, list[dict]] = {name: [] for name, _command in sides}
+    for attempt in range(args.repeat):  # sides interleaved: both see the same machine load
+        for name, command in sides:
+            database = work / f"{name.split()[0].lower()}-{latency}-{attempt}.sqlite"
+            result, own, tree = run_measured([*command, str(database)], env=dict(os.environ))
+            runs[name].append({"side": name, "latency_ms": latency, **result,
+                               "rss_mb": own / 1e6, "rss_tree_mb": tree / 1e6})  # fmt: skip
+            print(json.dumps(runs[name][-1]), flush=True)
+    return [_median(results) for results in runs.values()]
+
+
+def _median(results: list[dict]) -> dict:
+    """Median durations of the attempts; the largest memory peak."""
+    row = dict(results[0])
+    for key in ("cold", "warm"):
+        row[key] = statistics.median(result[key] for result in results)
+    for key in ("rss_mb", "rss_tree_mb"):
+        row[key] = max(result[key] for result in results)
+    return row
+
+
+def report(rows: list[dict]) -> None:
+    print()
+    print(f"{'collecteur':<10} {'latence':>8} {'froid (s)':>10} {'tiède (s)':>10} "
+          f"{'entrées':>8} {'RSS max (Mo)':>13} {'RSS arbre (Mo)':>15}")  # fmt: skip
+    for row in rows:
+        print(f"{row['side']:<10} {row['latency_ms']:>6}ms {row['cold']:>10.2f} "
+              f"{row['warm']:>10.2f} {row['entries']:>8} {row['rss_mb']:>13.0f} "
+              f"{row['rss_tree_mb']:>15.0f}")  # fmt: skip
+    for latency in sorted({row["latency_ms"] for row in rows}):
+        pair = {row["side"]: row for row in rows if row["latency_ms"] == latency}
+        if "reader" in pair:
+            ratio = pair["reader"]["cold"] / pair["Veille IA"]["cold"]
+            warm = pair["reader"]["warm"] / pair["Veille IA"]["warm"]
+            print(f"{latency} ms : froid {ratio:.1f}× plus rapide que reader, tiède {warm:.1f}×")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--ours":
+        ours(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reader-python", help="interpréteur Python où reader est installé")
+    parser.add_argument("--latencies", default="0,50", help="latences du serveur en ms")
+    parser.add_argument("--feeds", type=int, default=300)
+    parser.add_argument("--entries", type=int, default=40)
+    parser.add_argument("--hosts", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3, help="essais par côté (médiane)")
+    args = parser.parse_args()
+    args.latencies = [int(value) for value in args.latencies.split(",")]
+    report(bench(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""The fitted multi-label classifier: probabilities, decisions and explanations.
+
+A ``Classifier`` is deliberately just arrays: a featuriser, one calibrated
+linear model per label (``sigmoid(x·w + b)``, whatever learner produced it)
+and one decision threshold per label. Prediction is a sparse-dense product,
+which is what makes thousands of articles per second possible on a CPU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from classement.explain import Explanations, explain_batch
+from classement.features import Featuriser, normalise_articles
+from classement.records import Article
+from classement.relevance import KeywordColumns, RelevanceModel, keyword_columns, relevance_scores
+from classement.taxonomy import Kind
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """What the model says about one article."""
+
+    id: str
+    themes: tuple[str, ...]
+    jobs: tuple[str, ...]
+    scores: dict[str, float]
+    explanations: Explanations
+    relevance: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "themes": list(self.themes),
+            "jobs": list(self.jobs),
+            "scores": self.scores,
+            "explanations": {label: list(terms) for label, terms in self.explanations.items()},
+            "relevance": self.relevance,
+        }
+
+
+@dataclass(slots=True)
+class Classifier:
+    """Label ids and kinds in model order, weights of shape (features, labels)."""
+
+    label_ids: tuple[str, ...]
+    label_kinds: tuple[Kind, ...]
+    featuriser: Featuriser
+    weights: FloatArray
+    intercepts: FloatArray
+    thresholds: FloatArray
+    info: dict[str, Any] = field(default_factory=dict)
+    relevance_model: RelevanceModel | None = None
+    _keywords: KeywordColumns | None = field(default=None, init=False, repr=False, compare=False)
+
+    def predict_proba(self, articles: Sequence[Article]) -> FloatArray:
+        """Probability of every label for every article, shape (articles, labels)."""
+        words, chars = self.featuriser.transform_blocks(normalise_articles(articles))
+        return self._proba(words, chars)
+
+    def predict(self, articles: Sequence[Article], explain: bool = True) -> list[Prediction]:
+        """Decisions, probabilities, explanations and relevance for a batch."""
+        docs = normalise_articles(articles)
+        words, chars = self.featuriser.transform_blocks(docs)
+        proba = self._proba(words, chars)
+        decided = proba >= self.thresholds
+        relevance = relevance_scores(docs, words, proba, self.keywords, self.relevance_model)
+        explanations = (
+            explain_batch(
+                words, decided, self._word_weights, self.featuriser.word_terms, self.label_ids
+            )
+            if explain
+            else [{} for _ in articles]
+        )
+        return [
+            self._prediction(article, scores, decided[i], relevance[i], explanations[i])
+            for i, (article, scores) in enumerate(
+                zip(articles, proba.astype(np.float64).round(4).tolist(), strict=True)
+            )
+        ]
+
+    @property
+    def keywords(self) -> KeywordColumns:
+        """Vocabulary columns of AI and public-sector terms, for the relevance heuristic."""
+        if self._keywords is None:
+            self._keywords = keyword_columns(self.featuriser.word_terms)
+        return self._keywords
+
+    @property
+    def _word_weights(self) -> FloatArray:
+        return self.weights[: self.featuriser.n_word_features]
+
+    def _proba(self, words: sp.csr_matrix, chars: sp.csr_matrix) -> FloatArray:
+        n_words = self.featuriser.n_word_features
+        logits = words @ self.weights[:n_words] + chars @ self.weights[n_words:] + self.intercepts
+        proba: FloatArray = (1.0 / (1.0 + np.exp(-np.clip(np.asarray(logits), -30, 30)))).astype(
+            np.float32
+        )
+        return proba
+
+    def _prediction(
+        self,
+        article: Article,
+        scores: list[float],
+        decided: npt.NDArray[np.bool_],
+        relevance: float,
+        explanations: Explanations,
+    ) -> Prediction:
+        ids, kinds = self.label_ids, self.label_kinds
+        positive = np.flatnonzero(decided).tolist()
+        return Prediction(
+            id=article.id,
+            themes=tuple(ids[j] for j in positive if kinds[j] == "theme"),
+            jobs=tuple(ids[j] for j in positive if kinds[j] == "job"),
+            scores=dict(zip(ids, scores, strict=True)),
+            explanations=explanations,
+            relevance=relevance,
+        )

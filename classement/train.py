@@ -1,0 +1,234 @@
+"""Training: one calibrated linear model and one threshold per label.
+
+For each label, k-fold cross-validation on the training data (never on
+evaluation sets) gives out-of-fold decision values. They serve twice: a
+Platt scaling (``sigmoid(a·d + b)``) turns decision values into
+probabilities, and the threshold that maximises the label's F1 on those
+probabilities becomes its decision threshold. The final model is fitted on
+all data and folded with the scaling into a single ``(w, b)``, so that a
+LinearSVC or a LogisticRegression are stored and applied the same way.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from classement.errors import TrainingError
+from classement.evaluate import label_matrix, score_matrices
+from classement.features import FeatureParams, fit_featuriser, normalise_articles
+from classement.model import Classifier
+from classement.records import LabelledArticle
+from classement.relevance_learn import learn_relevance
+from classement.taxonomy import Taxonomy, load_taxonomy
+from classement.text import NORMALISATION_VERSION
+
+FloatArray = npt.NDArray[np.float64]
+_THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingParams:
+    """Hyper-parameters, chosen by cross-validation on the corpus (see data/README.md)."""
+
+    features: FeatureParams = field(default_factory=FeatureParams)
+    learner: Literal["logreg", "svm"] = "logreg"
+    c: float = 3.0
+    class_weight: Literal["balanced"] | None = "balanced"
+    folds: int = 5
+    thresholds: Literal["cv", "fixed"] = "cv"
+    curator_weight: float = 3.0
+    min_positives: int = 3
+    random_state: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _LabelFit:
+    weights: FloatArray
+    intercept: float
+    threshold: float
+    oof_proba: FloatArray
+
+
+def train(
+    records: Sequence[LabelledArticle],
+    curator_records: Sequence[LabelledArticle] = (),
+    params: TrainingParams | None = None,
+    taxonomy: Taxonomy | None = None,
+    relevance_examples: tuple[Sequence[str], Sequence[bool]] | None = None,
+) -> Classifier:
+    """Fit a classifier on the corpus plus curator labels (which win on equal texts).
+
+    ``relevance_examples`` are (texts, selected) decisions of curators; the
+    relevance model is learned only when they are numerous enough.
+    """
+    params = params or TrainingParams()
+    taxonomy = taxonomy or load_taxonomy()
+    examples, sample_weight = merge_examples(records, curator_records, params.curator_weight)
+    if len(examples) < 2 * params.folds:
+        raise TrainingError(f"trop peu d'exemples pour entraîner ({len(examples)})")
+    articles = [record.article for record in examples]
+    featuriser = fit_featuriser(articles, params.features)
+    features = featuriser.transform(articles)
+    truth = label_matrix(examples, taxonomy.ids)
+    fits = _fit_labels(features, truth, sample_weight, params)
+    relevance = learn_relevance(*relevance_examples) if relevance_examples else None
+    classifier = Classifier(
+        label_ids=taxonomy.ids,
+        label_kinds=tuple(label.kind for label in taxonomy.labels),
+        featuriser=featuriser,
+        weights=np.column_stack([fit.weights for fit in fits]).astype(np.float32),
+        intercepts=np.array([fit.intercept for fit in fits], dtype=np.float32),
+        thresholds=np.array([fit.threshold for fit in fits], dtype=np.float32),
+        relevance_model=relevance,
+    )
+    classifier.info = _info(classifier, truth, fits, params, len(records), len(curator_records))
+    return classifier
+
+
+def merge_examples(
+    records: Sequence[LabelledArticle],
+    curator_records: Sequence[LabelledArticle],
+    curator_weight: float,
+) -> tuple[list[LabelledArticle], FloatArray]:
+    """Corpus records whose text a curator labelled are replaced by the curator's labels.
+
+    Texts are compared after normalisation (case, accents, markup, spacing);
+    curator records get ``curator_weight`` so a few corrections already count.
+    """
+    curated = dict(zip(_text_keys(curator_records), curator_records, strict=True))
+    kept = [
+        record
+        for key, record in zip(_text_keys(records), records, strict=True)
+        if key not in curated
+    ]
+    examples = kept + list(curated.values())
+    weights = np.ones(len(examples))
+    weights[len(kept) :] = curator_weight
+    return examples, weights
+
+
+def _text_keys(records: Sequence[LabelledArticle]) -> list[str]:
+    return [" ".join(doc.split()) for doc in normalise_articles([r.article for r in records])]
+
+
+def _fit_labels(
+    features: sp.csr_matrix,
+    truth: npt.NDArray[np.bool_],
+    weight: FloatArray,
+    params: TrainingParams,
+) -> list[_LabelFit]:
+    """One fit per label, in order (liblinear's random generator is process-wide,
+    so fitting labels on threads would make training non-deterministic)."""
+    return [_fit_label(features, truth[:, j], weight, params) for j in range(truth.shape[1])]
+
+
+def _fit_label(
+    features: sp.csr_matrix, y: npt.NDArray[np.bool_], weight: FloatArray, params: TrainingParams
+) -> _LabelFit:
+    positives = int(y.sum())
+    if positives < params.min_positives or positives > len(y) - params.min_positives:
+        return _LabelFit(np.zeros(features.shape[1]), -10.0, 1.0, np.zeros(len(y)))
+    decisions = _out_of_fold_decisions(features, y, weight, params)
+    slope, offset = _platt(decisions, y)
+    oof_proba = _sigmoid(slope * decisions + offset)
+    threshold = _best_threshold(oof_proba, y) if params.thresholds == "cv" else 0.5
+    learner = _learner(params).fit(features, y, sample_weight=weight)
+    return _LabelFit(
+        weights=slope * learner.coef_.ravel(),
+        intercept=float(slope * learner.intercept_[0] + offset),
+        threshold=threshold,
+        oof_proba=oof_proba,
+    )
+
+
+def _out_of_fold_decisions(
+    features: sp.csr_matrix, y: npt.NDArray[np.bool_], weight: FloatArray, params: TrainingParams
+) -> FloatArray:
+    from sklearn.model_selection import StratifiedKFold
+
+    n_folds = min(params.folds, int(y.sum()), int((~y).sum()))
+    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=params.random_state)
+    decisions = np.zeros(len(y))
+    for train_rows, test_rows in folds.split(np.zeros(len(y)), y):
+        learner = _learner(params).fit(
+            features[train_rows], y[train_rows], sample_weight=weight[train_rows]
+        )
+        decisions[test_rows] = learner.decision_function(features[test_rows])
+    return decisions
+
+
+def _learner(params: TrainingParams) -> Any:
+    """A fresh binary learner. liblinear's dual solver: far fewer examples than features."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    if params.learner == "svm":
+        return LinearSVC(
+            C=params.c, class_weight=params.class_weight, random_state=params.random_state
+        )
+    return LogisticRegression(
+        C=params.c,
+        class_weight=params.class_weight,
+        solver="liblinear",
+        dual=True,
+        max_iter=2000,
+        random_state=params.random_state,
+    )
+
+
+def _platt(decisions: FloatArray, y: npt.NDArray[np.bool_]) -> tuple[float, float]:
+    """Fit P(y | d) = sigmoid(a·d + b) on out-of-fold decision values."""
+    from sklearn.linear_model import LogisticRegression
+
+    scaler = LogisticRegression(C=100.0, solver="lbfgs").fit(decisions[:, None], y)
+    return float(scaler.coef_[0, 0]), float(scaler.intercept_[0])
+
+
+def _best_threshold(proba: FloatArray, y: npt.NDArray[np.bool_]) -> float:
+    """The centre of the plateau of thresholds whose F1 is within 0.01 of the best."""
+    predicted = proba[None, :] >= _THRESHOLD_GRID[:, None]
+    tp = (predicted & y).sum(axis=1)
+    f1 = 2 * tp / np.maximum(predicted.sum(axis=1) + y.sum(), 1)
+    near_best = _THRESHOLD_GRID[f1 >= f1.max() - 0.01]
+    return float(np.median(near_best))
+
+
+def _sigmoid(values: FloatArray) -> FloatArray:
+    return 1.0 / (1.0 + np.exp(-np.clip(values, -30, 30)))
+
+
+def _info(
+    classifier: Classifier,
+    truth: npt.NDArray[np.bool_],
+    fits: list[_LabelFit],
+    params: TrainingParams,
+    n_corpus: int,
+    n_curator: int,
+) -> dict[str, Any]:
+    """Metadata saved with the model: when, on what, and how well in cross-validation."""
+    oof = np.column_stack([fit.oof_proba for fit in fits]) >= classifier.thresholds
+    report = score_matrices(truth, oof, classifier.label_ids, classifier.label_kinds)
+    untrained = [
+        label for label, fit in zip(classifier.label_ids, fits, strict=True) if fit.threshold >= 1.0
+    ]
+    return {
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "n_examples": len(truth),
+        "n_corpus_records": n_corpus,
+        "n_curator_records": n_curator,
+        "label_counts": dict(zip(classifier.label_ids, map(int, truth.sum(axis=0)), strict=True)),
+        "untrained_labels": untrained,
+        "params": asdict(params),
+        "cross_validation": report.to_json(),
+        "normalisation_version": NORMALISATION_VERSION,
+        "n_features": classifier.featuriser.n_features,
+        "python": platform.python_version(),
+    }

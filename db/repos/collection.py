@@ -1,0 +1,188 @@
+"""Collection state of sources: leases, outcomes, schedule.
+
+A lease (``lease_owner``, ``lease_expires_at``) is taken with one atomic
+``UPDATE … WHERE`` so two processes never collect the same source at once,
+on SQLite as on PostgreSQL; an expired lease (a killed process) is taken over.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Source
+
+
+@dataclass(frozen=True, slots=True)
+class FetchState:
+    """What a fetch needs from the stored state of a source."""
+
+    id: int
+    name: str
+    kind: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+    selector_misses: int
+    retry_after_until: datetime | None
+    next_due_at: datetime | None
+
+
+def fetch_states(session: Session, names: Iterable[str]) -> dict[str, FetchState]:
+    """The enabled sources among ``names``, by name."""
+    rows = session.scalars(
+        select(Source).where(Source.name.in_(list(names)), Source.enabled.is_(True))
+    )
+    return {
+        source.name: FetchState(
+            source.id,
+            source.name,
+            source.kind,
+            source.url,
+            source.etag,
+            source.last_modified,
+            source.consecutive_failures,
+            source.selector_misses,
+            source.retry_after_until,
+            source.next_due_at,
+        )
+        for source in rows
+    }
+
+
+def claim(session: Session, source_id: int, owner: str, now: datetime, until: datetime) -> bool:
+    """Take the source's lease unless another live owner holds it."""
+    result = session.execute(
+        update(Source)
+        .where(Source.id == source_id, _free(owner, now))
+        .values(lease_owner=owner, lease_expires_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_all(
+    session: Session, source_ids: Iterable[int], owner: str, now: datetime, until: datetime
+) -> set[int]:
+    """Take the lease of each source that no other live owner holds; returns those taken.
+
+    One atomic UPDATE per chunk, then a read of what this owner now holds.
+    """
+    ids = list(source_ids)
+    for start in range(0, len(ids), 500):
+        session.execute(
+            update(Source)
+            .where(Source.id.in_(ids[start : start + 500]), _free(owner, now))
+            .values(lease_owner=owner, lease_expires_at=until)
+            .execution_options(synchronize_session=False)
+        )
+    held = session.scalars(select(Source.id).where(Source.lease_owner == owner))
+    return set(held) & set(ids)
+
+
+def _free(owner: str, now: datetime) -> Any:
+    return or_(
+        Source.lease_owner.is_(None), Source.lease_owner == owner, Source.lease_expires_at < now
+    )
+
+
+def release_all(session: Session, owner: str) -> None:
+    """Give back every lease still held by ``owner`` (end or interruption of a pass)."""
+    session.execute(
+        update(Source)
+        .where(Source.lease_owner == owner)
+        .values(lease_owner=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release(session: Session, source_id: int, owner: str) -> None:
+    session.execute(
+        update(Source)
+        .where(Source.id == source_id, Source.lease_owner == owner)
+        .values(lease_owner=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def record_success(
+    session: Session,
+    source_id: int,
+    *,
+    now: datetime,
+    next_due_at: datetime,
+    owner: str,
+    fields: dict[str, Any],
+) -> None:
+    """A good fetch (new content or 304): failures reset, validators kept, lease released."""
+    _update(
+        session,
+        source_id,
+        owner,
+        last_fetched_at=now,
+        last_success_at=now,
+        consecutive_failures=0,
+        last_error=None,
+        retry_after_until=None,
+        next_due_at=next_due_at,
+        lease_owner=None,
+        lease_expires_at=None,
+        **fields,
+    )
+
+
+def record_failure(
+    session: Session,
+    source_id: int,
+    *,
+    now: datetime,
+    next_due_at: datetime,
+    owner: str,
+    error: str,
+    retry_after_until: datetime | None = None,
+    gone: bool = False,
+    selector_miss: bool = False,
+) -> None:
+    """A failed fetch: one more consecutive failure; a 410 disables the source."""
+    values: dict[str, Any] = {
+        "last_fetched_at": now,
+        "last_failure_at": now,
+        "consecutive_failures": Source.consecutive_failures + 1,
+        "last_error": error,
+        "next_due_at": next_due_at,
+        "retry_after_until": retry_after_until,
+        "selector_misses": Source.selector_misses + 1 if selector_miss else 0,
+        "lease_owner": None,
+        "lease_expires_at": None,
+    }
+    if gone:
+        values |= {"enabled": False, "disabled_by": "gone", "disabled_reason": error}
+    _update(session, source_id, owner, **values)
+
+
+def _update(session: Session, source_id: int, owner: str, **values: Any) -> None:
+    """Write the outcome unless another process has taken the lease over meanwhile."""
+    session.execute(
+        update(Source)
+        .where(
+            Source.id == source_id, or_(Source.lease_owner == owner, Source.lease_owner.is_(None))
+        )
+        .values(updated_at=values.get("last_fetched_at"), **values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def due_names(session: Session, now: datetime) -> list[str]:
+    """Enabled sources whose next check is due (or never scheduled)."""
+    return list(
+        session.scalars(
+            select(Source.name).where(
+                Source.enabled.is_(True),
+                or_(Source.next_due_at.is_(None), Source.next_due_at <= now),
+            )
+        )
+    )

@@ -1,0 +1,121 @@
+"""Editions of the newsletter and the articles they are assembled from."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import Article, Edition, EditionItem, PageChange
+
+VISIBLE_STATUSES = ("published", "sent")
+
+
+def get_by_week(session: Session, week: str) -> Edition | None:
+    return session.scalar(
+        select(Edition)
+        .where(Edition.week == week)
+        .options(
+            selectinload(Edition.items)
+            .selectinload(EditionItem.article)
+            .selectinload(Article.labels),
+            selectinload(Edition.items)
+            .selectinload(EditionItem.article)
+            .selectinload(Article.source),
+        )
+    )
+
+
+def get_or_create(session: Session, week: str) -> Edition:
+    edition = get_by_week(session, week)
+    if edition is None:
+        edition = Edition(week=week)
+        session.add(edition)
+        session.flush()
+    return edition
+
+
+def _week_articles_query(start: datetime, end: datetime, kind: str) -> Select[Article]:
+    return (
+        select(Article)
+        .where(
+            Article.kind == kind,
+            Article.published_at >= start,
+            Article.published_at < end,
+            Article.duplicate_of_id.is_(None),
+            Article.status != "rejected",
+        )
+        .options(selectinload(Article.labels), selectinload(Article.source))
+    )
+
+
+def week_articles(session: Session, start: datetime, end: datetime) -> Sequence[Article]:
+    """The week's articles by publication date, as curators see them (no duplicate,
+    nothing rejected), best ranked first."""
+    query = _week_articles_query(start, end, "article").order_by(
+        Article.relevance.desc().nulls_last(), Article.published_at.desc(), Article.id
+    )
+    return session.scalars(query).all()
+
+
+def regulation_updates(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[Article, PageChange | None]]:
+    """The week's regulation page updates, with the change that produced each one."""
+    query = _week_articles_query(start, end, "regulation_update").order_by(
+        Article.published_at, Article.id
+    )
+    articles = session.scalars(query).all()
+    changes = {
+        change.article_id: change
+        for change in session.scalars(
+            select(PageChange).where(PageChange.article_id.in_([a.id for a in articles]))
+        )
+    }
+    return [(article, changes.get(article.id)) for article in articles]
+
+
+def fill_automatic(session: Session, edition: Edition, picks: Sequence[tuple[int, str]]) -> Edition:
+    """Put the proposed (article id, section) pairs in an edition marked automatic."""
+    edition.automatic = True
+    for position, (article_id, section) in enumerate(picks):
+        edition.items.append(EditionItem(article_id=article_id, section=section, position=position))
+    session.flush()
+    return edition
+
+
+def mark_published(session: Session, edition: Edition, now: datetime) -> None:
+    if edition.status == "draft":
+        edition.status = "published"
+    if edition.published_at is None:
+        edition.published_at = now
+    session.flush()
+
+
+def mark_sent(session: Session, edition: Edition) -> None:
+    edition.status = "sent"
+    session.flush()
+
+
+def published(session: Session, limit: int = 100) -> Sequence[Edition]:
+    """Published (or sent) editions, newest week first."""
+    return session.scalars(
+        select(Edition)
+        .where(Edition.status.in_(VISIBLE_STATUSES))
+        .order_by(Edition.week.desc())
+        .limit(limit)
+    ).all()
+
+
+def published_items(session: Session, limit_editions: int = 52) -> Sequence[EditionItem]:
+    """Items of the latest published editions, with their article, labels and edition."""
+    weeks = [edition.id for edition in published(session, limit_editions)]
+    return session.scalars(
+        select(EditionItem)
+        .where(EditionItem.edition_id.in_(weeks))
+        .options(
+            selectinload(EditionItem.edition),
+            selectinload(EditionItem.article).selectinload(Article.labels),
+            selectinload(EditionItem.article).selectinload(Article.source),
+        )
+    ).all()

@@ -1,0 +1,142 @@
+"""Queries of the classifier: curator labels to learn from, model labels to write.
+
+A curator's decision on a label is a row of origin ``curator`` scored 1.0
+(the label applies) or 0.0 (it does not). An article with at least one such
+row is *curated*: its labels are exactly its curator rows scored 1.0, which
+makes it a complete training example. Rows of origin ``model`` are the
+classifier's proposals; rewriting them never touches a curator row.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from db.models import Article, EditionItem, Label
+
+CURATOR = "curator"
+MODEL = "model"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """What the classifier reads of an article."""
+
+    id: int
+    title: str
+    text: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class CuratedArticle:
+    """An article whose labels a curator set: its text and the labels that apply."""
+
+    article: ArticleText
+    labels: dict[str, str]  # label id -> kind ("theme" | "job")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelLabel:
+    """One label proposed by the model for an article."""
+
+    label: str
+    kind: str
+    score: float
+    explanation: list[str]
+
+
+def _text_of(article: Article) -> ArticleText:
+    body = article.full_text or article.summary_html or ""
+    return ArticleText(article.id, article.title or "", body, article.language or "")
+
+
+def curated_articles(session: Session) -> list[CuratedArticle]:
+    """Every article with curator rows, with the labels the curator kept."""
+    rows = session.execute(
+        select(Article, Label)
+        .join(Label, Label.article_id == Article.id)
+        .where(Label.origin == CURATOR)
+        .order_by(Article.id, Label.label)
+    )
+    articles: dict[int, Article] = {}
+    kept: dict[int, dict[str, str]] = defaultdict(dict)
+    for article, label in rows:
+        articles[article.id] = article
+        if label.score >= 0.5:
+            kept[article.id][label.label] = label.kind
+    return [CuratedArticle(_text_of(a), kept.get(a.id, {})) for a in articles.values()]
+
+
+def curation_decisions(session: Session) -> list[tuple[str, bool]]:
+    """(title and text, selected?) for articles curators selected or rejected.
+
+    An article placed in an edition counts as selected whatever its status.
+    """
+    in_edition = select(EditionItem.article_id)
+    query = select(Article).where(
+        Article.duplicate_of_id.is_(None),
+        (Article.status.in_(("selected", "rejected"))) | Article.id.in_(in_edition),
+    )
+    selected_ids = set(session.scalars(in_edition))
+    decisions = []
+    for article in session.scalars(query.order_by(Article.id)):
+        text = _text_of(article)
+        chosen = article.status == "selected" or article.id in selected_ids
+        decisions.append((f"{text.title}\n{text.text}", chosen))
+    return decisions
+
+
+def articles_collected_since(session: Session, since: datetime) -> list[ArticleText]:
+    """Articles (duplicates excluded) collected at or after ``since``, oldest first."""
+    query = (
+        select(Article)
+        .where(Article.collected_at >= since, Article.duplicate_of_id.is_(None))
+        .order_by(Article.collected_at, Article.id)
+    )
+    return [_text_of(article) for article in session.scalars(query)]
+
+
+def articles_by_ids(session: Session, article_ids: Sequence[int]) -> list[ArticleText]:
+    """The texts of the given articles (for classifying what a collection added)."""
+    query = select(Article).where(Article.id.in_(article_ids)).order_by(Article.id)
+    return [_text_of(article) for article in session.scalars(query)]
+
+
+def replace_model_labels(
+    session: Session,
+    article_id: int,
+    labels: Iterable[ModelLabel],
+    model_version: str,
+    relevance: float,
+    classified_at: datetime,
+) -> None:
+    """Replace the model's rows of one article; curator rows stay as they are."""
+    session.execute(delete(Label).where(Label.article_id == article_id, Label.origin == MODEL))
+    for item in labels:
+        session.add(
+            Label(
+                article_id=article_id,
+                label=item.label,
+                kind=item.kind,
+                score=item.score,
+                origin=MODEL,
+                model_version=model_version,
+                explanation=list(item.explanation),
+                created_at=classified_at,
+            )
+        )
+    article = session.get(Article, article_id)
+    if article is not None:
+        article.relevance = relevance
+        article.classified_at = classified_at
+    session.flush()
+
+
+def labels_of(session: Session, article_ids: Sequence[int]) -> list[Label]:
+    """All label rows of the given articles, for checks and reports."""
+    query = select(Label).where(Label.article_id.in_(article_ids)).order_by(Label.id)
+    return list(session.scalars(query))

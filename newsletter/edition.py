@@ -1,0 +1,201 @@
+"""Assemble the edition of an ISO week from the curated selection.
+
+edition = the week's Edition row (created if needed)
+if it has no item and the deadline has passed and it is still a draft:
+    propose the week's top-ranked articles (Article.relevance), marked automatic
+sections = curated items grouped by their section, in the configured order
+         + « Évolutions réglementaires »: the week's regulation page updates
+candidates = the week's other articles, for « Aussi dans vos thèmes »
+"""
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import nh3
+from sqlalchemy.orm import Session
+
+from db.models import Article, Edition, PageChange
+from db.repos import editions as editions_repo
+from newsletter.content import (
+    OTHER_SECTION,
+    REGULATION_SECTION,
+    EditionContent,
+    Item,
+    LabelCatalog,
+    Section,
+)
+from newsletter.weeks import IsoWeek, deadline_of
+
+SUMMARY_CHARS = 280
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class EditionOptions:
+    """How editions are assembled; built by the caller from its settings."""
+
+    labels: LabelCatalog
+    timezone: str = "Europe/Paris"
+    section_order: tuple[str, ...] = ()
+    deadline: str = "vendredi 10:00"
+    automatic_count: int = 10
+    min_score: float = 0.0
+
+
+def build_edition(
+    session: Session, week: IsoWeek, options: EditionOptions, now: datetime
+) -> EditionContent:
+    """Read (and, past the deadline, draft automatically) the edition of ``week``."""
+    start, end = week.bounds(options.timezone)
+    articles = editions_repo.week_articles(session, start, end)
+    edition = editions_repo.get_by_week(session, str(week))
+    picks = _top_picks(articles, options)
+    if picks and _needs_automatic_draft(edition, week, options, now):
+        edition = editions_repo.get_or_create(session, str(week))
+        editions_repo.fill_automatic(session, edition, picks)
+        edition = editions_repo.get_by_week(session, str(week))
+    regulation = editions_repo.regulation_updates(session, start, end)
+    return _content(week, edition, articles, regulation, options)
+
+
+def _needs_automatic_draft(
+    edition: Edition | None, week: IsoWeek, options: EditionOptions, now: datetime
+) -> bool:
+    if edition is not None and (edition.items or edition.status != "draft"):
+        return False
+    return now >= deadline_of(week, options.deadline, options.timezone)
+
+
+def _top_picks(articles: Sequence[Article], options: EditionOptions) -> list[tuple[int, str]]:
+    ranked = [article for article in articles if article.relevance is not None]
+    picks = []
+    for article in ranked[: options.automatic_count]:
+        item = to_item(article, options.min_score)
+        picks.append((article.id, _best_theme(item)))
+    return picks
+
+
+def _best_theme(item: Item) -> str:
+    if not item.themes:
+        return OTHER_SECTION
+    return max(item.themes, key=lambda theme: item.scores.get(theme, 0.0))
+
+
+def _content(
+    week: IsoWeek,
+    edition: Edition | None,
+    articles: Sequence[Article],
+    regulation: Sequence[tuple[Article, PageChange | None]],
+    options: EditionOptions,
+) -> EditionContent:
+    curated = edition.items if edition is not None else []
+    selected = {item.article_id for item in curated}
+    grouped: dict[str, list[Item]] = {}
+    for row in sorted(curated, key=lambda row: row.position):
+        is_regulation = row.article.kind == "regulation_update"
+        key = REGULATION_SECTION if is_regulation else (row.section or OTHER_SECTION)
+        grouped.setdefault(key, []).append(to_item(row.article, options.min_score, row.comment))
+    for article, change in regulation:
+        if article.id not in selected:
+            item = to_item(article, options.min_score, note=change_summary(change))
+            grouped.setdefault(REGULATION_SECTION, []).append(item)
+    return EditionContent(
+        week=week,
+        status=edition.status if edition is not None else "draft",
+        automatic=edition.automatic if edition is not None else False,
+        editorial_md=edition.editorial_md if edition is not None else "",
+        sections=_ordered_sections(grouped, options),
+        candidates=tuple(to_item(a, options.min_score) for a in articles if a.id not in selected),
+        published_at=edition.published_at if edition is not None else None,
+    )
+
+
+def section_order(present: Iterable[str], options: EditionOptions) -> list[str]:
+    """Configured order first, then any other section, « Autres actualités » last."""
+    order = list(options.section_order) or list(options.labels.ids_of("theme"))
+    if REGULATION_SECTION not in order:
+        order.append(REGULATION_SECTION)
+    rest = sorted(key for key in present if key not in order and key != OTHER_SECTION)
+    return [*order, *rest, OTHER_SECTION]
+
+
+def _ordered_sections(
+    grouped: dict[str, list[Item]], options: EditionOptions
+) -> tuple[Section, ...]:
+    return tuple(
+        Section(key, options.labels.section_title(key), tuple(grouped[key]))
+        for key in section_order(grouped, options)
+        if grouped.get(key)
+    )
+
+
+def effective_labels(
+    article: Article, min_score: float
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, float]]:
+    """Themes, jobs and scores, as the curation pages show them.
+
+    A curator's row decides its label (kept when scored 0.5 or more, removed
+    when scored 0); the model's other labels count from ``min_score``.
+    """
+    curator = {label.label for label in article.labels if label.origin == "curator"}
+    chosen = [
+        label
+        for label in article.labels
+        if (label.origin == "curator" and label.score >= 0.5)
+        or (label.label not in curator and label.score >= min_score)
+    ]
+    scores: dict[str, float] = {}
+    for label in chosen:
+        scores[label.label] = max(label.score, scores.get(label.label, 0.0))
+    themes = tuple(sorted({label.label for label in chosen if label.kind == "theme"}))
+    jobs = tuple(sorted({label.label for label in chosen if label.kind == "job"}))
+    return themes, jobs, scores
+
+
+def to_item(article: Article, min_score: float, comment: str = "", note: str = "") -> Item:
+    themes, jobs, scores = effective_labels(article, min_score)
+    source = article.source.title or article.source.name
+    return Item(
+        article_id=article.id,
+        title=plain_text(article.title, 300) or "(sans titre)",
+        url=safe_url(
+            article.url, article.canonical_url, article.source.site_url, article.source.url
+        ),
+        source=plain_text(source, 200),
+        published_at=article.published_at,
+        summary=" ".join(filter(None, (note, plain_text(article.summary_html, SUMMARY_CHARS)))),
+        comment=comment.strip(),
+        themes=themes,
+        jobs=jobs,
+        scores=scores,
+        relevance=article.relevance or 0.0,
+        regulation=article.kind == "regulation_update",
+    )
+
+
+def safe_url(*candidates: str | None) -> str:
+    """The first http(s) address: a feed may carry ``javascript:`` links."""
+    for url in candidates:
+        if url and url.strip().lower().startswith(("https://", "http://")):
+            return url.strip()
+    return ""
+
+
+def change_summary(change: PageChange | None) -> str:
+    if change is None:
+        return ""
+    added, removed = change.added_words, change.removed_words
+    return f"Modification de la page : {added} mot(s) ajouté(s), {removed} retiré(s)."
+
+
+def plain_text(markup: str | None, limit: int) -> str:
+    """Text of sanitised HTML, on one line, cut at a word boundary."""
+    if not markup:
+        return ""
+    text = _SPACES.sub(" ", html.unescape(nh3.clean(markup, tags=set()))).strip()
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"

@@ -1,0 +1,57 @@
+import dataclasses
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from classement import Article, Classifier, learn_relevance
+from classement.relevance import heuristic_scores, keyword_columns
+
+
+def test_heuristic_prefers_ai_in_the_public_sector(model: Classifier) -> None:
+    articles = [
+        Article(
+            "1", "La métropole déploie une IA générative", "Pour les agents du service public."
+        ),
+        Article("2", "Une start-up lève des fonds pour son IA", "Levée de fonds."),
+        Article("3", "Travaux de voirie rue Jean-Jaurès", "La circulation sera déviée."),
+    ]
+    scores = [prediction.relevance for prediction in model.predict(articles)]
+    assert scores[0] > scores[1] > scores[2]
+    assert scores[2] < 0.3
+
+
+def test_keywords_are_whole_vocabulary_terms() -> None:
+    terms = ["ia", "ia generative", "commune", "biais", "mairie", "iode"]
+    columns = keyword_columns(terms)
+    assert columns.ai.tolist() == [True, True, False, False, False, False]
+    assert columns.public.tolist() == [False, False, True, False, True, False]
+
+
+def test_label_probabilities_raise_the_score() -> None:
+    words = sp.csr_matrix(np.ones((2, 1), dtype=np.float32))
+    keywords = keyword_columns(["ia"])
+    proba = np.array([[0.0] * 12, [0.9] + [0.0] * 11], dtype=np.float32)
+    low, high = heuristic_scores(words, keywords, proba)
+    assert low == pytest.approx(0.45 * 0.6) and high == pytest.approx(0.45 * 0.6 + 0.3 * 0.9)
+
+
+def test_too_few_decisions_learn_nothing() -> None:
+    assert learn_relevance(["a b"] * 10, [True] * 5 + [False] * 5) is None
+
+
+def test_curator_decisions_are_learned(model: Classifier) -> None:
+    kept = [f"L'IA au service des usagers de la commune, cas numéro {i}" for i in range(30)]
+    dropped = [
+        f"Résultats financiers trimestriels d'une entreprise de jeux vidéo {i}" for i in range(30)
+    ]
+    learned = learn_relevance(kept + dropped, [True] * 30 + [False] * 30)
+    assert learned is not None and (learned.n_selected, learned.n_rejected) == (30, 30)
+    with_learning = dataclasses.replace(model, relevance_model=learned)
+    articles = [
+        Article("k", "", "L'IA au service des usagers de la commune"),
+        Article("d", "", "Résultats financiers trimestriels d'une entreprise de jeux vidéo"),
+    ]
+    plain = [p.relevance for p in model.predict(articles)]
+    learned_scores = [p.relevance for p in with_learning.predict(articles)]
+    assert learned_scores[0] - learned_scores[1] > plain[0] - plain[1]

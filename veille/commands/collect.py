@@ -1,0 +1,139 @@
+"""``veille collect``: one collection pass, a progress bar, then a summary table."""
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from veille.commands._context import AppContext, pass_app, sources_option
+from veille.commands.sources import read_catalogue
+
+if TYPE_CHECKING:
+    from veille.types import CollectOutcome
+
+NO_CLASSIFIER = (
+    "Classement non disponible (module absent) : les nouveaux articles restent à classer."
+)
+
+
+@click.command()
+@sources_option
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="NOM",
+    help="Ne collecter que cette source (répétable).",
+)
+@click.option("--no-classify", is_flag=True, help="Ne pas classer les nouveaux articles.")
+@pass_app
+def collect(
+    app: AppContext, sources_path: Path | None, only: tuple[str, ...], no_classify: bool
+) -> None:
+    """Collecte une fois chaque source active (flux et pages) et résume le résultat.
+
+    Une source en échec est signalée et enregistrée sans arrêter les autres ;
+    le code de sortie n'est non nul que si la configuration est invalide.
+    """
+    from veille.pipeline import collect_once, select_specs
+
+    _path, specs = read_catalogue(app, sources_path)
+    total = len(select_specs(specs, only))
+    factory = app.session_factory()
+    console = Console(width=max(Console().width, 120))
+    with _progress(console) as progress:
+        task = progress.add_task("Collecte", total=total, new=0)
+
+        def advance(outcome: "CollectOutcome") -> None:
+            added = len(outcome.new_article_ids)
+            new = progress.tasks[0].fields["new"] + added
+            progress.update(task, advance=1, new=new)
+
+        outcomes = collect_once(
+            app.settings, factory, specs, only=only or None, on_progress=advance
+        )
+    console.print(summary_table(outcomes))
+    console.print(totals_line(outcomes))
+    new_ids = [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
+    if not no_classify and new_ids:
+        _classify(app, new_ids)
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("sources · {task.fields[new]} nouveaux articles"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def _classify(app: AppContext, new_ids: Sequence[int]) -> None:
+    try:
+        from veille.labelling import label_articles
+    except ImportError:
+        click.echo(NO_CLASSIFIER)
+        return
+    labelled = label_articles(app.settings, app.session_factory(), list(new_ids))
+    click.echo(f"{labelled} article(s) classé(s).")
+
+
+def describe(outcome: "CollectOutcome") -> tuple[str, str]:
+    """(result word, detail) of one outcome, in French."""
+    from veille.types import Collected, Failed, NotModified, Skipped
+
+    value = outcome.value
+    if isinstance(value, Failed):
+        return "échec", value.reason
+    if isinstance(value, Skipped):
+        return "ignorée", value.reason
+    if isinstance(value, NotModified):
+        return "inchangée", "304 : rien de neuf depuis le dernier passage"
+    assert isinstance(value, Collected)
+    if outcome.kind == "page":
+        word = "modifiée" if value.changed else "inchangée"
+        return word, value.warning or ""
+    return "ok", value.warning or ""
+
+
+def summary_table(outcomes: Sequence["CollectOutcome"]) -> Table:
+    from veille.types import Collected
+
+    table = Table(title="Résultat de la collecte")
+    table.add_column("Source", overflow="fold")
+    table.add_column("Résultat")
+    for column in ("Nouveaux", "Mis à jour", "Doublons"):
+        table.add_column(column, justify="right")
+    table.add_column("Détail", overflow="fold")
+    for outcome in outcomes:
+        word, detail = describe(outcome)
+        value = outcome.value
+        counts = (
+            (str(value.new), str(value.updated), str(value.duplicates))
+            if isinstance(value, Collected)
+            else ("", "", "")
+        )
+        style = {"échec": "red", "ignorée": "yellow"}.get(word)
+        table.add_row(outcome.source, word, *counts, detail, style=style)
+    return table
+
+
+def totals_line(outcomes: Sequence["CollectOutcome"]) -> str:
+    from veille.types import Collected, Failed, NotModified
+
+    collected = [o.value for o in outcomes if isinstance(o.value, Collected)]
+    new = sum(value.new for value in collected)
+    updated = sum(value.updated for value in collected)
+    duplicates = sum(value.duplicates for value in collected)
+    not_modified = sum(isinstance(o.value, NotModified) for o in outcomes)
+    failed = sum(isinstance(o.value, Failed) for o in outcomes)
+    return (
+        f"{len(outcomes)} source(s) : {new} nouveau(x), {updated} mis à jour, "
+        f"{duplicates} doublon(s), {not_modified} inchangée(s) (304), {failed} en échec."
+    )

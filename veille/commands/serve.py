@@ -1,0 +1,115 @@
+"""``veille serve`` (web app + scheduler) and ``veille demo`` (offline demonstration)."""
+
+import errno
+import logging
+import socket
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from veille.commands._context import AppContext, pass_app, sources_option
+from veille.errors import ConfigError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from veille.demo.builder import Demo
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse early, in French, a port already taken (uvicorn would only log it)."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"le port {port} est déjà utilisé sur {host} : choisissez-en un autre avec --port"
+            ) from error
+        raise ConfigError(f"impossible d'écouter sur {host}:{port} : {error.strerror}") from error
+
+
+def run_server(app: "FastAPI", host: str, port: int) -> None:
+    """Serve until Ctrl-C (uvicorn, in this process)."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, proxy_headers=True, log_level="info")
+    uvicorn.Server(config).run()
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s"
+    )
+    for noisy in ("httpx", "alembic", "apscheduler.executors", "apscheduler.scheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@click.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535),
+              help="Port d'écoute.")  # fmt: skip
+@click.option("--no-scheduler", is_flag=True, help="Ne pas lancer la collecte planifiée.")
+@sources_option
+@pass_app
+def serve(
+    app: AppContext, host: str, port: int, no_scheduler: bool, sources_path: Path | None
+) -> None:
+    """Lance l'application web et la collecte planifiée (VEILLE_COLLECT_EVERY)."""
+    from veille.web.app import MISSING_SECRET, create_app
+
+    if not app.settings.secret_key:
+        raise ConfigError(MISSING_SECRET)
+    _check_port_free(host, port)
+    _configure_logging()
+    session_factory = app.session_factory()
+    web = create_app(app.settings, session_factory)
+    scheduler = None
+    if not no_scheduler:
+        from veille.scheduler import build_scheduler
+
+        scheduler = build_scheduler(
+            app.settings, session_factory, sources_path=app.sources_path(sources_path)
+        )
+        scheduler.start()
+    click.echo(f"Veille IA : http://{host}:{port}/ (Ctrl-C pour arrêter)")
+    try:
+        run_server(web, host, port)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+@click.command()
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535),
+              help="Port de la démonstration (sur 127.0.0.1).")  # fmt: skip
+def demo(port: int) -> None:
+    """Démonstration hors ligne : sources fictives, base temporaire, compte de démonstration."""
+    import tempfile
+
+    from veille.demo.builder import build_demo
+    from veille.web.app import create_app
+
+    _check_port_free(DEFAULT_HOST, port)
+    _configure_logging()
+    click.echo("Préparation de la démonstration (collecte des sources fictives)…")
+    with tempfile.TemporaryDirectory(prefix="veille-demo-") as directory:
+        built = build_demo(Path(directory), port=port)
+        try:
+            _announce(built, port)
+            run_server(create_app(built.settings, built.session_factory), DEFAULT_HOST, port)
+        finally:
+            built.feed_server.stop()
+
+
+def _announce(built: "Demo", port: int) -> None:
+    click.echo("")
+    click.echo(f"Démonstration prête : http://{DEFAULT_HOST}:{port}/")
+    click.echo(f"  Adresse électronique : {built.email}")
+    click.echo(f"  Mot de passe         : {built.password}")
+    click.echo(f"  Édition en brouillon : {built.week}")
+    click.echo("Données temporaires, effacées à l'arrêt. Ctrl-C pour arrêter.")

@@ -1,0 +1,183 @@
+"""Build the demonstration in a directory: database, sources, collection, draft edition.
+
+Everything is local: the feeds and the watched page are files of this package,
+served on a loopback port and collected through the real pipeline. The page
+is collected twice, before and after an edit, so the demonstration shows a
+regulation change. Dates are placed in the current week so the inbox is full.
+"""
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from veille.demo.server import FeedServer
+from veille.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+FILES = Path(__file__).with_name("files")
+DEMO_EMAIL = "demo@veille-ia.example"
+WATCHED_PAGE = "faq-ia.html"
+_PLACEHOLDER = re.compile(r"@@(DATE|ISODATE):([0-9.]+)@@")
+_PICKS = (  # title prefix, section, curator's comment
+    ("Règlement européen sur l'IA", "juridique",
+     "À partager avec la direction des affaires juridiques."),
+    ("Un agent conversationnel à l'accueil", "ethique",
+     "Retour d'expérience utile pour notre propre projet d'accueil."),
+    ("Hallucinations", "technique", "Point de vigilance à inscrire au prochain comité IA."),
+    ("Mise à jour", "reglementation", "Nouvelle question sur les systèmes à haut risque."),
+)  # fmt: skip
+EDITORIAL = (
+    "Cette semaine, le règlement européen sur l'IA et ses conséquences pour nos services, "
+    "un retour d'expérience sur l'accueil et un rappel sur la vérification des contenus."
+)
+
+
+@dataclass
+class Demo:
+    settings: Settings
+    session_factory: "sessionmaker[Session]"
+    email: str
+    password: str
+    feed_server: FeedServer
+    week: str
+
+
+def week_start(now: datetime, timezone: str) -> datetime:
+    local = now.astimezone(ZoneInfo(timezone))
+    monday = (local - timedelta(days=local.weekday())).date()
+    return datetime(monday.year, monday.month, monday.day, tzinfo=local.tzinfo).astimezone(UTC)
+
+
+def render(text: str, base_url: str, start: datetime, now: datetime) -> str:
+    """Replace @@BASE@@ and @@DATE:f@@ (f: fraction of the week elapsed so far)."""
+
+    def date(match: re.Match[str]) -> str:
+        moment = start + (now - start) * float(match.group(2))
+        return format_datetime(moment) if match.group(1) == "DATE" else moment.isoformat()
+
+    return _PLACEHOLDER.sub(date, text.replace("@@BASE@@", base_url))
+
+
+def write_site(site: Path, base_url: str, start: datetime, now: datetime) -> None:
+    site.mkdir(parents=True, exist_ok=True)
+    for source in FILES.iterdir():
+        rendered = render(source.read_text(encoding="utf-8"), base_url, start, now)
+        (site / source.name).write_text(rendered, encoding="utf-8")
+    set_page_version(site, 1)
+
+
+def set_page_version(site: Path, version: int) -> None:
+    """Put version 1 or 2 of the watched page in place, with a distinct Last-Modified."""
+    target = site / WATCHED_PAGE
+    target.write_text((site / f"faq-ia-v{version}.html").read_text(encoding="utf-8"), "utf-8")
+    stamp = datetime.now(UTC).timestamp() + 60 * (version - 2)
+    os.utime(target, (stamp, stamp))
+
+
+def catalogue(base_url: str) -> str:
+    return f"""# Catalogue de la démonstration (sources fictives servies en local).
+[[feeds]]
+name = "Le Fil des collectivités (démo)"
+url = "{base_url}/fil-collectivites.xml"
+
+[[feeds]]
+name = "Observatoire de l'IA publique (démo)"
+url = "{base_url}/observatoire-ia-publique.xml"
+
+[[feeds]]
+name = "Tech & Territoires (démo)"
+url = "{base_url}/tech-territoires.atom"
+
+[[pages]]
+name = "Questions fréquentes IA et collectivités (démo)"
+url = "{base_url}/{WATCHED_PAGE}"
+selector = "main"
+"""
+
+
+def demo_settings(directory: Path, port: int) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{directory / 'demo.db'}",
+        sources=str(directory / "sources.toml"),
+        secret_key=secrets.token_urlsafe(32),
+        public_url=f"http://127.0.0.1:{port}",
+        model_dir=str(directory / "modeles"),
+    )
+
+
+def build_demo(directory: Path, *, port: int) -> Demo:
+    """Prepare everything; the caller serves the app and stops ``feed_server`` at the end."""
+    now = datetime.now(UTC)
+    settings = demo_settings(directory, port)
+    site = directory / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    server = FeedServer(site)
+    write_site(site, server.base_url, week_start(now, settings.timezone), now)
+    Path(settings.sources).write_text(catalogue(server.base_url), encoding="utf-8")
+    server.start()
+    try:
+        session_factory = _database(settings)
+        _collect_twice(settings, session_factory, site)
+        password = secrets.token_urlsafe(12)
+        week = _curate(settings, session_factory, password, now)
+    except BaseException:
+        server.stop()
+        raise
+    return Demo(settings, session_factory, DEMO_EMAIL, password, server, week)
+
+
+def _database(settings: Settings) -> "sessionmaker[Session]":
+    from db.engine import make_engine, make_session_factory
+    from db.migrate import ensure_schema
+
+    engine = make_engine(settings.database_url)
+    ensure_schema(engine)
+    return make_session_factory(engine)
+
+
+def _collect_twice(
+    settings: Settings, session_factory: "sessionmaker[Session]", site: Path
+) -> None:
+    """Collect, edit the watched page, collect again; then label the new articles."""
+    from veille.catalogue import load_catalogue
+    from veille.pipeline import collect_once
+    from veille.scheduler import label_new_articles
+
+    specs = load_catalogue(Path(settings.sources))
+    new_ids: list[int] = []
+    for version in (1, 2):
+        set_page_version(site, version)
+        outcomes = collect_once(settings, session_factory, specs)
+        new_ids += [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
+    label_new_articles(settings, session_factory, new_ids)
+
+
+def _curate(
+    settings: Settings, session_factory: "sessionmaker[Session]", password: str, now: datetime
+) -> str:
+    """The demo account and a draft edition with a few of the week's articles."""
+    from db.engine import session_scope
+    from db.repos import curation
+    from db.repos.users import add_or_update
+    from newsletter.weeks import week_of
+    from veille.auth import hash_password
+
+    week = week_of(now, settings.timezone)
+    start, end = week.bounds(settings.timezone)
+    with session_scope(session_factory) as session:
+        add_or_update(session, DEMO_EMAIL, "admin", hash_password(password))
+        found = curation.inbox_page(session, curation.InboxFilter(start=start, end=end), 0, 100)
+        for prefix, section, comment in _PICKS:
+            article = next((a for a in found.articles if a.title.startswith(prefix)), None)
+            if article is not None:
+                curation.select_article(session, article, str(week), section, comment)
+        curation.set_editorial(session, str(week), EDITORIAL)
+    return str(week)
