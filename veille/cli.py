@@ -7,12 +7,12 @@ standard error and exit code 1, never a traceback.
 """
 
 import sys
-from typing import IO, Any
+from typing import Any
 
 import click
 
 from veille import __version__
-from veille.commands._context import AppContext
+from veille.commands._context import AppContext, UserError
 from veille.commands.classify import classify
 from veille.commands.collect import collect
 from veille.commands.config import config
@@ -24,13 +24,6 @@ from veille.commands.stats import stats
 from veille.commands.subscribers import subscribers
 from veille.commands.users import users
 from veille.errors import VeilleError
-
-
-class UserError(click.ClickException):
-    """A failure explained in one French line."""
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"Erreur : {self.format_message()}", err=True, file=file)
 
 
 class VeilleGroup(click.Group):

@@ -23,6 +23,7 @@ from db.repos.labels import (
     articles_by_ids,
     articles_collected_since,
     replace_model_labels,
+    unclassified_article_ids,
 )
 from veille.settings import Settings
 
@@ -50,6 +51,18 @@ def label_articles(
             store_predictions(session, classifier, texts)
             done += len(texts)
     return done
+
+
+def label_pending(
+    settings: Settings,
+    session_factory: "sessionmaker[Session]",
+    article_ids: Sequence[int] = (),
+) -> int:
+    """Classify the given articles and any left unclassified by an earlier failure."""
+    with session_scope(session_factory) as session:
+        pending = set(unclassified_article_ids(session))
+    ids = sorted(pending | set(article_ids))
+    return label_articles(settings, session_factory, ids) if ids else 0
 
 
 def relabel_since(

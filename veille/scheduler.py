@@ -90,20 +90,13 @@ def _collect(
 def label_new_articles(
     settings: Settings, session_factory: "sessionmaker[Session]", article_ids: Sequence[int]
 ) -> None:
-    """Classify the new articles when the classifier is available; log, never raise."""
-    if not article_ids:
-        return
-    try:
-        from veille.labelling import label_articles
+    """Classify the new articles and those an earlier failure left unclassified.
 
-        label_articles(settings, session_factory, list(article_ids))
-    except ModuleNotFoundError as error:
-        if error.name != "veille.labelling":
-            logger.exception("classement des %d nouvel(s) article(s) en échec", len(article_ids))
-            return
-        logger.warning(
-            "classement indisponible : %d nouvel(s) article(s) reste(nt) sans étiquette",
-            len(article_ids),
-        )
+    Logs a failure, never raises: the scheduler goes on.
+    """
+    from veille.labelling import label_pending
+
+    try:
+        label_pending(settings, session_factory, list(article_ids))
     except Exception:
         logger.exception("classement des %d nouvel(s) article(s) en échec", len(article_ids))

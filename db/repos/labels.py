@@ -106,6 +106,14 @@ def articles_by_ids(session: Session, article_ids: Sequence[int]) -> list[Articl
     return [_text_of(article) for article in session.scalars(query)]
 
 
+def unclassified_article_ids(session: Session) -> list[int]:
+    """Articles never classified (a failed or skipped classification), duplicates excluded."""
+    query = select(Article.id).where(
+        Article.classified_at.is_(None), Article.duplicate_of_id.is_(None)
+    )
+    return list(session.scalars(query.order_by(Article.id)))
+
+
 def replace_model_labels(
     session: Session,
     article_id: int,

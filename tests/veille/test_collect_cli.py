@@ -1,5 +1,6 @@
 """``veille collect`` and ``veille sources health``, run as an administrator would."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -74,10 +75,16 @@ def test_collect_with_an_invalid_catalogue_fails(tmp_path: Path, cli_env: dict[s
     assert "url : champ obligatoire manquant" in result.output
 
 
-def test_collect_then_classification_is_attempted(catalogue: Path) -> None:
-    result = run("collect", "--only", "Bon flux")
-    assert result.exit_code == 0
-    assert "classé" in result.output or "Classement non disponible" in result.output
+def test_collect_classifies_what_it_added_and_what_was_left(catalogue: Path) -> None:
+    skipped = run("collect", "--only", "Bon flux", "--no-classify")
+    assert skipped.exit_code == 0
+    stats = json.loads(run("stats", "--json").output)
+    assert stats["articles"]["total"] > 0 and stats["labelled_articles"] == 0
+    again = run("collect", "--only", "Bon flux")
+    assert again.exit_code == 0
+    assert f"{stats['articles']['total']} article(s) classé(s)" in again.output
+    labelled = json.loads(run("stats", "--json").output)["labelled_articles"]
+    assert labelled > 0
 
 
 def test_sources_health(catalogue: Path) -> None:

@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from veille.commands._context import AppContext, pass_app
+from veille.commands._context import AppContext, UserError, pass_app
 
 if TYPE_CHECKING:
     from classement import Classifier, EvaluationReport, LabelledArticle
@@ -28,13 +28,6 @@ MODEL_OPTION_HELP = (
 )
 
 
-class ClassifyError(click.ClickException):
-    """A failure explained in one French line, exit code 1."""
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"Erreur : {self.format_message()}", err=True, file=file)
-
-
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Turn the classifier's errors into one clear line instead of a traceback."""
@@ -43,7 +36,7 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except ClassementError as error:
-        raise ClassifyError(str(error)) from error
+        raise UserError(str(error)) from error
 
 
 @click.group()
@@ -126,7 +119,7 @@ def evaluate(app: AppContext, input_path: Path, as_json: bool, model_path: Path 
     with _user_errors():
         records = read_labelled(input_path, load_taxonomy())
         if not records:
-            raise ClassifyError(f"{input_path} ne contient aucun article annoté")
+            raise UserError(f"{input_path} ne contient aucun article annoté")
         classifier = _classifier(app, model_path)
         report = evaluate_model(classifier, records)
     if as_json:
@@ -241,7 +234,7 @@ def _open_output(path: Path) -> Iterator[IO[str]]:
     try:
         stream = path.open("w", encoding="utf-8")
     except OSError as error:
-        raise ClassifyError(f"écriture impossible dans {path} : {error.strerror}") from error
+        raise UserError(f"écriture impossible dans {path} : {error.strerror}") from error
     with stream:
         yield stream
 
@@ -250,9 +243,7 @@ def _parse_since(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as error:
-        raise ClassifyError(
-            f"date invalide pour --since : {value!r} (attendu AAAA-MM-JJ)"
-        ) from error
+        raise UserError(f"date invalide pour --since : {value!r} (attendu AAAA-MM-JJ)") from error
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

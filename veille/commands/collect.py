@@ -15,10 +15,6 @@ from veille.commands.sources import read_catalogue
 if TYPE_CHECKING:
     from veille.types import CollectOutcome
 
-NO_CLASSIFIER = (
-    "Classement non disponible (module absent) : les nouveaux articles restent à classer."
-)
-
 
 @click.command()
 @sources_option
@@ -58,7 +54,7 @@ def collect(
     console.print(summary_table(outcomes))
     console.print(totals_line(outcomes))
     new_ids = [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
-    if not no_classify and new_ids:
+    if not no_classify:
         _classify(app, new_ids)
 
 
@@ -75,12 +71,9 @@ def _progress(console: Console) -> Progress:
 
 
 def _classify(app: AppContext, new_ids: Sequence[int]) -> None:
-    try:
-        from veille.labelling import label_articles
-    except ImportError:
-        click.echo(NO_CLASSIFIER)
-        return
-    labelled = label_articles(app.settings, app.session_factory(), list(new_ids))
+    from veille.labelling import label_pending
+
+    labelled = label_pending(app.settings, app.session_factory(), list(new_ids))
     click.echo(f"{labelled} article(s) classé(s).")
 
 

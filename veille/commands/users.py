@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from veille.commands._context import AppContext, pass_app
+from veille.commands._context import AppContext, UserError, pass_app
 
 EMAIL_HELP = "Adresse électronique du compte."
 
@@ -31,12 +31,12 @@ def add(app: AppContext, email: str, role: str) -> None:
     from veille.auth import hash_password
 
     if "@" not in email:
-        raise click.BadParameter("adresse électronique invalide", param_hint="EMAIL")
+        raise UserError(f"adresse électronique invalide : {email!r}")
     password = _read_password()
     try:
         password_hash = hash_password(password)
     except ValueError as error:
-        raise click.ClickException(str(error)) from error
+        raise UserError(str(error)) from error
     with session_scope(app.session_factory()) as session:
         _user, created = add_or_update(session, email, role, password_hash)
     verb = "créé" if created else "mis à jour"
