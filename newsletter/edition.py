@@ -30,6 +30,7 @@ from newsletter.content import (
 from newsletter.weeks import IsoWeek, deadline_of
 
 SUMMARY_CHARS = 280
+_BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|br|div|h[1-6]|blockquote|tr|td|dd|dt)\b[^>]*>", re.I)
 _SPACES = re.compile(r"\s+")
 
 
@@ -195,7 +196,8 @@ def plain_text(markup: str | None, limit: int) -> str:
     """Text of sanitised HTML, on one line, cut at a word boundary."""
     if not markup:
         return ""
-    text = _SPACES.sub(" ", html.unescape(nh3.clean(markup, tags=set()))).strip()
+    spaced = _BLOCK_TAG.sub(" ", markup)
+    text = _SPACES.sub(" ", html.unescape(nh3.clean(spaced, tags=set()))).strip()
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"

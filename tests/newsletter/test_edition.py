@@ -105,3 +105,10 @@ def test_an_empty_week_gets_no_automatic_draft(session: Session) -> None:
     content = build_edition(session, parse_week(WEEK), OPTIONS, AFTER_DEADLINE)
     assert content.sections == () and not content.automatic
     assert editions_repo.get_by_week(session, WEEK) is None
+
+
+def test_plain_text_keeps_words_of_separate_blocks_apart() -> None:
+    from newsletter.edition import plain_text
+
+    markup = "<p>Passages modifiés :</p><ul><li>Ajouté : un</li><li>Retiré : deux</li></ul>"
+    assert plain_text(markup, 200) == "Passages modifiés : Ajouté : un Retiré : deux"
