@@ -9,7 +9,8 @@ for each server latency measures, in fresh databases (median of
 
 - the cold collection (empty database, everything new), classification off;
 - the warm pass (every feed answers 304 Not Modified);
-- the peak memory (resident set of the collector and of its worker processes).
+- the peak memory: resident set of the collector, plus the proportional set
+  (PSS) of its worker processes, whose pages shared copy-on-write count once.
 
 reader runs with its own interpreter (``--reader-python``, a virtual
 environment where ``reader`` is installed, never a project dependency); its
@@ -40,23 +41,44 @@ from corpus import feed_urls, generate  # noqa: E402
 PORT = 8711
 
 
-def _tree_rss(pid: int) -> tuple[int, int]:
-    """(RSS of the process, RSS of the process and its descendants), in bytes."""
-    own = _rss(pid)
-    total = own
-    for child in _children(pid):
-        total += _tree_rss(child)[1]
-    return own, total
+def _tree_memory(pid: int) -> tuple[int, int, int]:
+    """(RSS of the process, RSS plus its descendants' PSS, RSS summed over the tree), bytes.
+
+    Worker processes forked from a common parent share its pages copy-on-write:
+    summing their RSS counts those pages once per worker. Their PSS (each shared
+    page divided among the processes sharing it) gives the memory they really add.
+    """
+    own = _status_kb(pid, "VmRSS:")
+    honest = naive = own
+    for child in _descendants(pid):
+        honest += _pss(child)
+        naive += _status_kb(child, "VmRSS:")
+    return own, honest, naive
 
 
-def _rss(pid: int) -> int:
+def _status_kb(pid: int, key: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found = _children(pid)
+    return found + [grandchild for child in found for grandchild in _descendants(child)]
 
 
 def _children(pid: int) -> list[int]:
@@ -69,15 +91,14 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[dict, int, int]:
-    """Run a command printing one JSON line; returns it with peak RSS (own, tree)."""
+def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[dict, list[int]]:
+    """Run a command printing one JSON line; returns it with the peaks of _tree_memory."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
-    peaks = [0, 0]
+    peaks = [0, 0, 0]
 
     def sample() -> None:
         while process.poll() is None:
-            own, total = _tree_rss(process.pid)
-            peaks[0], peaks[1] = max(peaks[0], own), max(peaks[1], total)
+            peaks[:] = map(max, peaks, _tree_memory(process.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -86,7 +107,7 @@ def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"échec de {command[:3]} (code {process.returncode})")
-    return json.loads(output.strip().splitlines()[-1]), peaks[0], peaks[1]
+    return json.loads(output.strip().splitlines()[-1]), peaks
 
 
 def ours(urls_file: Path, database: Path) -> None:
@@ -158,9 +179,11 @@ def _one_latency(args: argparse.Namespace, work: Path, urls: Path, latency: int)
     for attempt in range(args.repeat):  # sides interleaved: both see the same machine load
         for name, command in sides:
             database = work / f"{name.split()[0].lower()}-{latency}-{attempt}.sqlite"
-            result, own, tree = run_measured([*command, str(database)], env=dict(os.environ))
-            runs[name].append({"side": name, "latency_ms": latency, **result,
-                               "rss_mb": own / 1e6, "rss_tree_mb": tree / 1e6})  # fmt: skip
+            result, (own, total, tree) = run_measured(
+                [*command, str(database)], env=dict(os.environ)
+            )
+            runs[name].append({"side": name, "latency_ms": latency, **result, "rss_mb": own / 1e6,
+                               "total_mb": total / 1e6, "rss_tree_mb": tree / 1e6})  # fmt: skip
             print(json.dumps(runs[name][-1]), flush=True)
     return [_median(results) for results in runs.values()]
 
@@ -170,7 +193,7 @@ def _median(results: list[dict]) -> dict:
     row = dict(results[0])
     for key in ("cold", "warm"):
         row[key] = statistics.median(result[key] for result in results)
-    for key in ("rss_mb", "rss_tree_mb"):
+    for key in ("rss_mb", "total_mb", "rss_tree_mb"):
         row[key] = max(result[key] for result in results)
     return row
 
@@ -178,11 +201,16 @@ def _median(results: list[dict]) -> dict:
 def report(rows: list[dict]) -> None:
     print()
     print(f"{'collecteur':<10} {'latence':>8} {'froid (s)':>10} {'tiède (s)':>10} "
-          f"{'entrées':>8} {'RSS max (Mo)':>13} {'RSS arbre (Mo)':>15}")  # fmt: skip
+          f"{'entrées':>8} {'RSS max (Mo)':>13} {'total (Mo)':>11} "
+          f"{'RSS arbre (Mo)':>15}")  # fmt: skip
     for row in rows:
         print(f"{row['side']:<10} {row['latency_ms']:>6}ms {row['cold']:>10.2f} "
               f"{row['warm']:>10.2f} {row['entries']:>8} {row['rss_mb']:>13.0f} "
-              f"{row['rss_tree_mb']:>15.0f}")  # fmt: skip
+              f"{row['total_mb']:>11.0f} {row['rss_tree_mb']:>15.0f}")  # fmt: skip
+    print(
+        "total : RSS du collecteur + PSS de ses processus d'analyse (pages partagées "
+        "comptées une fois) ; RSS arbre : somme naïve des RSS"
+    )
     for latency in sorted({row["latency_ms"] for row in rows}):
         pair = {row["side"]: row for row in rows if row["latency_ms"] == latency}
         if "reader" in pair:

@@ -36,3 +36,9 @@ def test_code_is_ruff_clean_and_formatted() -> None:
         [ruff, "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
     )
     assert formatted.returncode == 0, formatted.stdout
+
+
+def test_types_check_strictly() -> None:
+    mypy = str(Path(sys.executable).parent / "mypy")
+    done = subprocess.run([mypy], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout

@@ -24,8 +24,8 @@ from veille.types import Candidate, Collected, PageText
 
 DEDUP_WINDOW = timedelta(days=30)
 NOT_MODIFIED_BATCH = 50
-# (source id, lease owner, now, next due time, validators) of a 304.
-NotModifiedState = tuple[int, str, datetime, datetime, dict[str, Any]]
+# (source id, lease owner, now, next due time, etag, last modified) of a 304.
+NotModifiedState = collection.NotModifiedRow
 UPDATE_TITLE = "Mise à jour : {name}"
 
 
@@ -155,10 +155,7 @@ class Store:
         304s are written in batches: losing one in a crash only means a re-fetch.
         """
         with session_scope(self.session_factory) as session:
-            for source_id, owner, now, next_due_at, state in batch:
-                collection.record_success(
-                    session, source_id, now=now, next_due_at=next_due_at, owner=owner, fields=state
-                )
+            collection.record_not_modified(session, batch)
             if release_owner is not None:
                 collection.release_all(session, release_owner)
 

@@ -106,7 +106,8 @@ async def collect(
     states = _prepare(session_factory, specs, chosen, run, due_only)
     if due_only:
         chosen = [spec for spec in chosen if spec.name in states]
-    async with Fetcher(run.limits(), transport=transport) as fetcher:
+    urls = [state.url for state in states.values()]
+    async with Fetcher(run.limits(), transport=transport, urls=urls) as fetcher:
         run.fetcher = fetcher
         try:
             return list(
@@ -306,8 +307,9 @@ class _Pass:
         next_due = schedule.after_success(
             spec.name, self.now, spec.interval_seconds, response.max_age_seconds
         )
-        validators = {"etag": response.etag, "last_modified": response.last_modified}
-        self._pending.append((state.id, self.owner, self.now, next_due, validators))
+        self._pending.append(
+            (state.id, self.owner, self.now, next_due, response.etag, response.last_modified)
+        )
         if len(self._pending) >= NOT_MODIFIED_BATCH:
             batch, self._pending = self._pending, []
             self._db.submit(self.store.save_not_modified, batch).add_done_callback(_log_error)

@@ -5,15 +5,18 @@ A lease (``lease_owner``, ``lease_expires_at``) is taken with one atomic
 on SQLite as on PostgreSQL; an expired lease (a killed process) is taken over.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Source
+
+# A 304 to record: (source id, lease owner, now, next due time, etag, last modified).
+NotModifiedRow = tuple[int, str, datetime, datetime, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,39 @@ def record_success(
         lease_expires_at=None,
         **fields,
     )
+
+
+def record_not_modified(session: Session, rows: Sequence[NotModifiedRow]) -> None:
+    """Many 304s at once, as ``record_success``: one statement executed for every row.
+
+    Each row is (source id, lease owner, now, next due time, etag, last modified).
+    """
+    if not rows:
+        return
+    table = Source.__table__
+    assert isinstance(table, Table)
+    statement = (
+        update(table)
+        .where(
+            table.c.id == bindparam("row_id"),
+            or_(table.c.lease_owner == bindparam("owner"), table.c.lease_owner.is_(None)),
+        )
+        .values(
+            last_fetched_at=bindparam("now"), last_success_at=bindparam("now"),
+            updated_at=bindparam("now"), next_due_at=bindparam("next_due"),
+            etag=bindparam("row_etag"), last_modified=bindparam("row_last_modified"),
+            consecutive_failures=0, last_error=None, retry_after_until=None,
+            lease_owner=None, lease_expires_at=None,
+        )
+    )  # fmt: skip
+    session.connection().execute(
+        statement,
+        [
+            {"row_id": id_, "owner": owner, "now": now, "next_due": next_due,
+             "row_etag": etag, "row_last_modified": last_modified}
+            for id_, owner, now, next_due, etag, last_modified in rows
+        ],
+    )  # fmt: skip
 
 
 def record_failure(

@@ -3,6 +3,7 @@
 import asyncio
 import gzip
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -147,3 +148,36 @@ def test_server_that_never_answers(server: HTTPServer, release: threading.Event)
 def test_connection_refused() -> None:
     with pytest.raises(FetchError, match="connexion"):
         fetch("http://127.0.0.1:9/flux")
+
+
+def test_unchanged_feeds_of_one_host_share_a_connection() -> None:
+    """A 304 leaves its connection open for the host's next feed: one handshake, not ten."""
+    ports: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            ports.append(self.client_address[1])
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    urls = [f"http://127.0.0.1:{httpd.server_address[1]}/flux{i}" for i in range(10)]
+
+    async def run() -> list[Fetched | NotModified]:
+        async with Fetcher(LIMITS, urls=urls) as fetcher:
+            return [await fetcher.fetch(url, etag='"v1"') for url in urls]
+
+    try:
+        results = asyncio.run(run())
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert all(isinstance(result, NotModified) for result in results)
+    assert len(ports) == 10 and len(set(ports)) == 1
