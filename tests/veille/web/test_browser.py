@@ -1,56 +1,19 @@
 """End to end in Debian's Chromium: a real uvicorn server, a curator's first week."""
 
-import socket
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-import uvicorn
-from conftest import CURATOR_EMAIL, PASSWORD, WEEK
-from fastapi import FastAPI
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.veille.web.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CURATOR_EMAIL,
+    PASSWORD,
+    WEEK,
+)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Chromium absent ({CHROMIUM})"),
 ]
-
-
-@pytest.fixture
-def live_url(app: FastAPI) -> Iterator[str]:
-    """The app served by uvicorn on a free loopback port, in a thread."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    started = threading.Event()
-    original_startup = server.startup
-
-    async def startup(sockets: list[socket.socket] | None = None) -> None:
-        await original_startup(sockets)
-        started.set()
-
-    server.startup = startup  # type: ignore[method-assign]
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    assert started.wait(timeout=30), "le serveur n'a pas démarré"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
 
 
 def test_curator_logs_in_selects_and_sees_the_edition(

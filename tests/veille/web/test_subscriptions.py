@@ -2,16 +2,12 @@
 
 import dataclasses
 import re
-import socket
-import threading
 from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +17,7 @@ from db.repos import subscribers as repo
 from newsletter.delivery import SmtpConfig, SmtpSender
 from tests.newsletter.factories import sample_week, send_week, subscriber
 from tests.newsletter.smtp_server import RecordingHandler, smtp_server
-from tests.veille.web.conftest import ADMIN_EMAIL, Client
+from tests.veille.web.conftest import ADMIN_EMAIL, CHROMIUM, CHROMIUM_ARGS, Client
 from veille.settings import Settings
 from veille.web.app import create_app
 
@@ -176,44 +172,6 @@ def test_one_click_unsubscribe_from_a_sent_message(
     assert again.status_code == 200
     html = message.get_body(("html",))
     assert html is not None and https in str(html.get_content())
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def live_url(app: FastAPI) -> Iterator[str]:
-    """The app served by uvicorn on a free loopback port, in a thread."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    started = threading.Event()
-    original_startup = server.startup
-
-    async def startup(sockets: list[socket.socket] | None = None) -> None:
-        await original_startup(sockets)
-        started.set()
-
-    server.startup = startup  # type: ignore[method-assign]
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    assert started.wait(timeout=30), "le serveur n'a pas démarré"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
 
 
 @pytest.mark.browser
