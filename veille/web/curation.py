@@ -22,6 +22,7 @@ from veille.web.views import (
     flash,
     labels_of,
     page,
+    require_section,
     week_param,
 )
 
@@ -158,8 +159,7 @@ def select(
     comment: FormText = "",
     back: FormText = "/",
 ) -> Response:
-    if section not in labels_of(request).sections:
-        raise HTTPException(status_code=400, detail=f"Rubrique inconnue : {section!r}.")
+    require_section(request, section)
 
     def change(article: Article, chosen: str) -> None:
         repo.select_article(db, article, chosen, section, comment)

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from db.models import Edition, EditionItem
@@ -12,7 +12,15 @@ from db.repos import curation as repo
 from db.repos.curation import EditionNotEditable
 from veille.web.csrf import CSRF
 from veille.web.deps import CurrentUser, DbSession
-from veille.web.views import Labels, back_to, flash, labels_of, page, week_param
+from veille.web.views import (
+    Labels,
+    back_to,
+    flash,
+    labels_of,
+    page,
+    require_section,
+    week_param,
+)
 
 router = APIRouter()
 PREVIEW_POLICY = (  # the email's inlined styles, and nothing else
@@ -87,8 +95,7 @@ def update_item(
     position: Annotated[int, Form(ge=0, le=10_000)] = 0,
 ) -> Response:
     chosen = week_param(request, week)
-    if section not in labels_of(request).sections:
-        raise HTTPException(status_code=400, detail=f"Rubrique inconnue : {section!r}.")
+    require_section(request, section)
     try:
         repo.update_item(db, str(chosen), item_id, section, comment, position)
     except EditionNotEditable as error:

@@ -72,6 +72,12 @@ def labels_of(request: Request) -> Labels:
     return labels
 
 
+def require_section(request: Request, section: str) -> None:
+    """Refuse (400) an edition section that is neither a theme nor a known extra."""
+    if section not in labels_of(request).sections:
+        raise HTTPException(status_code=400, detail=f"Rubrique inconnue : {section!r}.")
+
+
 def flash(request: Request, message: str) -> None:
     request.session[FLASH_KEY] = message
 
