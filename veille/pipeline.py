@@ -75,8 +75,8 @@ def collect_once(
     """Collect every selected source once. Raises ConfigError for an unknown ``only`` name.
 
     ``due_only`` keeps the sources whose next check is due (the scheduler's
-    case); ``workers`` is the number of parsing processes (default: one per
-    core; 1 parses in this process).
+    case); ``workers`` is the number of parsing processes (default: the
+    ``parse_workers`` setting; 0 parses in this process).
     """
     return asyncio.run(
         collect(
@@ -100,9 +100,8 @@ async def collect(
 ) -> list[CollectOutcome]:
     chosen = select_specs(specs, only)
     moment = now or datetime.now(UTC)
-    run = _Pass(
-        settings, Store(session_factory), moment, on_progress, workers or os.cpu_count() or 1
-    )
+    worker_count = settings.parse_workers if workers is None else workers
+    run = _Pass(settings, Store(session_factory), moment, on_progress, max(worker_count, 0))
     states = _prepare(session_factory, specs, chosen, run, due_only)
     if due_only:
         chosen = [spec for spec in chosen if spec.name in states]
@@ -198,23 +197,24 @@ class _Pass:
         return await loop.run_in_executor(self._db, partial(function, *args, **kwargs))
 
     async def cpu(self, function: Callable[..., T], *args: Any) -> T:
-        """Run pure parsing code in a worker process (or inline with one worker).
+        """Run pure parsing code in a worker process (or inline without workers).
 
         Should the worker processes die (killed, out of memory), parsing goes
         on in this process rather than failing every remaining source.
         """
-        if self.worker_count <= 1:
+        if self.worker_count == 0:
             return function(*args)
         if self._workers is None:
-            context = get_context("forkserver")
-            context.set_forkserver_preload(["veille.collect.feeds", "veille.collect.pages"])
-            self._workers = ProcessPoolExecutor(self.worker_count, mp_context=context)
+            # Fresh interpreters that import only the parsers: forking this
+            # process would copy its threads and database connections, and a
+            # fork server would be one more process to keep in memory.
+            self._workers = ProcessPoolExecutor(self.worker_count, mp_context=get_context("spawn"))
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._workers, function, *args)
         except BrokenProcessPool:
             logger.warning("processus d'analyse arrêtés : analyse poursuivie dans ce processus")
-            self.worker_count = 1
+            self.worker_count = 0
             return function(*args)
 
     def close(self) -> None:

@@ -44,6 +44,9 @@ class Settings:
     max_response_bytes: int = _setting(10_000_000, "Taille maximale d'une réponse HTTP (octets)")
     max_concurrency: int = _setting(20, "Téléchargements simultanés au plus")
     max_per_host: int = _setting(2, "Téléchargements simultanés au plus par hôte")
+    parse_workers: int = _setting(
+        1, "Processus d'analyse des flux pendant une collecte (0 : dans le processus principal)"
+    )
     backoff_cap: str = _setting("1d", "Attente maximale entre deux essais d'une source en échec")
     failure_threshold: int = _setting(5, "Échecs consécutifs avant de signaler une source en panne")
     collect_every: str = _setting(

@@ -36,11 +36,15 @@ class NotModified:
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """What near-duplicate detection keeps of an article (see ``collect.dedup``)."""
+    """What near-duplicate detection keeps of an article (see ``collect.dedup``).
 
-    title_words: frozenset[str]
-    text_sketch: tuple[int, ...]
-    title_keys: tuple[int, ...] = ()
+    Packed 32-bit hashes rather than sets of words: a pass keeps one per
+    recent article in memory, and each crosses from a parsing process.
+    """
+
+    title_words: bytes
+    text_sketch: bytes
+    title_keys: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, or_, select, update
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,17 +15,28 @@ _CHUNK = 500
 ARTICLES = cast(Table, Article.__table__)
 
 
+# Built once: a collection asks these for every source, and building a
+# statement costs SQLAlchemy more than SQLite takes to run it.
+_BY_GUID = select(ARTICLES.c.guid, ARTICLES.c.id, ARTICLES.c.content_hash).where(
+    ARTICLES.c.source_id == bindparam("source_id"),
+    ARTICLES.c.guid.in_(bindparam("guids", expanding=True)),
+)
+_BY_CANONICAL = select(
+    ARTICLES.c.canonical_url, ARTICLES.c.id, ARTICLES.c.duplicate_of_id, ARTICLES.c.source_id
+).where(ARTICLES.c.canonical_url.in_(bindparam("urls", expanding=True)))
+_INSERT_RETURNING_IDS = insert(ARTICLES).returning(
+    ARTICLES.c.source_id, ARTICLES.c.guid, ARTICLES.c.id
+)
+
+
 def existing_by_guid(
     session: Session, source_id: int, guids: Iterable[str]
 ) -> dict[str, tuple[int, str]]:
     """Articles of the source already stored, by GUID: (id, content hash)."""
     found: dict[str, tuple[int, str]] = {}
+    connection = session.connection()
     for chunk in _chunks(list(guids)):
-        rows = session.execute(
-            select(Article.guid, Article.id, Article.content_hash).where(
-                Article.source_id == source_id, Article.guid.in_(chunk)
-            )
-        )
+        rows = connection.execute(_BY_GUID, {"source_id": source_id, "guids": chunk})
         found.update({str(guid): (id_, digest) for guid, id_, digest in rows})
     return found
 
@@ -36,12 +47,9 @@ def owners_by_canonical(session: Session, urls: Iterable[str]) -> dict[str, tupl
     The original is the article itself, or the one it duplicates.
     """
     found: dict[str, tuple[int, int]] = {}
+    connection = session.connection()
     for chunk in _chunks(list(urls)):
-        rows = session.execute(
-            select(
-                Article.canonical_url, Article.id, Article.duplicate_of_id, Article.source_id
-            ).where(Article.canonical_url.in_(chunk))
-        )
+        rows = connection.execute(_BY_CANONICAL, {"urls": chunk})
         found.update({str(url): (dup or id_, source) for url, id_, dup, source in rows})
     return found
 
@@ -51,16 +59,12 @@ def insert_articles(session: Session, rows: Sequence[Mapping[str, Any]]) -> list
     if not rows:
         return []
     try:
-        session.connection().execute(insert(ARTICLES), list(rows))
+        # Batched INSERT … RETURNING (not in parameter order, which SQLite
+        # would run row by row): ids come back with their source and GUID.
+        returned = session.connection().execute(_INSERT_RETURNING_IDS, list(rows))
+        ids = {(source_id, guid): id_ for source_id, guid, id_ in returned}
     except IntegrityError as error:
         raise AlreadyExistsError("article déjà enregistré par une autre collecte") from error
-    # One batched INSERT, then the ids by the unique (source, GUID) key: much
-    # faster on SQLite than RETURNING in parameter order, which goes row by row.
-    ids: dict[tuple[int, str], int] = {}
-    for source_id in {row["source_id"] for row in rows}:
-        guids = [row["guid"] for row in rows if row["source_id"] == source_id]
-        for guid, (id_, _digest) in existing_by_guid(session, source_id, guids).items():
-            ids[(source_id, guid)] = id_
     return [ids[(row["source_id"], row["guid"])] for row in rows]
 
 

@@ -8,7 +8,7 @@ on SQLite as on PostgreSQL; an expired lease (a killed process) is taken over.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
@@ -200,15 +200,18 @@ def record_failure(
     _update(session, source_id, owner, **values)
 
 
+_SOURCES = cast(Table, Source.__table__)
+
+
 def _update(session: Session, source_id: int, owner: str, **values: Any) -> None:
     """Write the outcome unless another process has taken the lease over meanwhile."""
-    session.execute(
-        update(Source)
+    session.connection().execute(
+        update(_SOURCES)
         .where(
-            Source.id == source_id, or_(Source.lease_owner == owner, Source.lease_owner.is_(None))
+            _SOURCES.c.id == source_id,
+            or_(_SOURCES.c.lease_owner == owner, _SOURCES.c.lease_owner.is_(None)),
         )
         .values(updated_at=values.get("last_fetched_at"), **values)
-        .execution_options(synchronize_session=False)
     )
 
 

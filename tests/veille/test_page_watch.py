@@ -38,7 +38,7 @@ def watch(
         ignore=(r"^Mis à jour le",),
         authority="Commission européenne",
     )
-    [outcome] = collect_once(settings, factory, [spec], now=NOW + timedelta(hours=hours), workers=1)
+    [outcome] = collect_once(settings, factory, [spec], now=NOW + timedelta(hours=hours), workers=0)
     assert isinstance(outcome.value, Collected | Failed)
     return outcome.value
 

@@ -31,7 +31,7 @@ def run(
     **kwargs: object,
 ) -> dict[str, CollectOutcome]:
     kwargs.setdefault("now", NOW)
-    kwargs.setdefault("workers", 1)
+    kwargs.setdefault("workers", 0)
     outcomes = collect_once(settings, factory, specs, **kwargs)  # type: ignore[arg-type]
     return {outcome.source: outcome for outcome in outcomes}
 
@@ -344,7 +344,7 @@ def test_parsing_in_worker_processes(
         feed("Un", serve_file(server, "/1", "feeds/rss2.xml")),
         feed("Deux", serve_file(server, "/2", "feeds/latin1.xml")),
     ]
-    outcomes = run(collect_settings, session_factory, specs, workers=2)
+    outcomes = run(collect_settings, session_factory, specs, workers=1)
     assert [o.value.new for o in outcomes.values()] == [2, 1]  # type: ignore[union-attr]
 
 

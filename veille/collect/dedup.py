@@ -7,68 +7,97 @@ is compared with a handful of candidates instead of every recent article;
 candidates are then confirmed with Jaccard similarities of titles and texts.
 """
 
-import re
 import struct
 import unicodedata
-import zlib
 from collections import Counter, defaultdict
 from hashlib import shake_128
+from itertools import chain
+from zlib import crc32
 
 from veille.types import Fingerprint
 
-_WORD = re.compile(r"\w+")
+# Every byte but letters and digits becomes a space: words are then a split away.
+_NOT_ALNUM = bytes(
+    byte if chr(byte).isascii() and chr(byte).isalnum() else ord(" ") for byte in range(256)
+)
 _STOPWORD_TEXT = """
 le la les un une des du de d l et ou en au aux a à pour par sur dans avec ce ces cette
 est sont qui que quoi dont son sa ses leur leurs plus the an of to in on for and or is
 are with by at from as its it be this that new
 """
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_STOPWORDS = frozenset(
+    unicodedata.normalize("NFKD", _STOPWORD_TEXT).encode("ascii", "ignore").split()
+)
 _ROWS, _BAND_COUNT = 3, 8
 _DIGEST = 4 * _ROWS * _BAND_COUNT
-_WORD_HASHES = struct.Struct(f"<{_ROWS * _BAND_COUNT}I")
-_BANDS = tuple(tuple(range(b * _ROWS, (b + 1) * _ROWS)) for b in range(_BAND_COUNT))
+_MINHASHES = struct.Struct(f"<{_ROWS * _BAND_COUNT}I")
+_BAND_KEYS = struct.Struct(f"<{_BAND_COUNT}q")
+_MIX = 0x01000193  # the FNV prime: mixes word hashes into a shingle hash
+_MASK = 0xFFFFFFFF
 TITLE_THRESHOLD = 0.7
 TEXT_THRESHOLD = 0.3
 TEXT_WORDS = 80
+TEXT_CHARS = TEXT_WORDS * 12  # enough characters for TEXT_WORDS words
 SKETCH_SIZE = 24
 MIN_BANDS = 2
 MAX_BUCKET = 50
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-case words without accents or stop words."""
-    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    return [word for word in _WORD.findall(plain) if word not in _STOPWORDS]
+def tokens(text: str) -> list[bytes]:
+    """Lower-case words without accents or stop words, as ASCII bytes (ready to hash)."""
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore")
+    return [word for word in plain.translate(_NOT_ALNUM).split() if word not in _STOPWORDS]
 
 
 def fingerprint(title: str, text: str) -> Fingerprint:
-    """Title words, and a bottom-k sketch of the text's 3-word shingles (small in memory)."""
-    words = tokens(text[: TEXT_WORDS * 12])[:TEXT_WORDS]
-    hashes = {zlib.crc32(" ".join(words[i : i + 3]).encode()) for i in range(len(words) - 2)}
-    title_words = frozenset(tokens(title))
-    sketch = tuple(sorted(hashes)[:SKETCH_SIZE])
-    return Fingerprint(title_words, sketch, _band_keys(title_words))
+    """Title word hashes, and a bottom-k sketch of the text's 3-word shingles.
+
+    Hashes are CRC-32s of the words (stable across processes, unlike
+    ``hash``); a shingle's hash mixes its three word hashes.
+    """
+    words = [crc32(word) for word in tokens(text[:TEXT_CHARS])[:TEXT_WORDS]]
+    shingles = {
+        ((a * _MIX ^ b) * _MIX ^ c) & _MASK
+        for a, b, c in zip(words, words[1:], words[2:], strict=False)
+    }
+    title_words = sorted({crc32(word) for word in tokens(title)})
+    return Fingerprint(
+        title_words=_pack(title_words),
+        text_sketch=_pack(sorted(shingles)[:SKETCH_SIZE]),
+        title_keys=_band_keys(title_words),
+    )
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+def _pack(values: list[int]) -> bytes:
+    return struct.pack(f"<{len(values)}I", *values)
+
+
+def _unpack(packed: bytes) -> tuple[int, ...]:
+    return struct.unpack(f"<{len(packed) // 4}I", packed)
+
+
+def jaccard(a: bytes, b: bytes) -> float:
+    """Jaccard similarity of two packed sets of hashes."""
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    first, second = set(_unpack(a)), set(_unpack(b))
+    return len(first & second) / len(first | second)
 
 
-def sketch_similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+def sketch_similarity(a: bytes, b: bytes) -> float:
     """Jaccard estimate from two bottom-k sketches."""
     if not a or not b:
         return 0.0
-    union = sorted(set(a) | set(b))[:SKETCH_SIZE]
-    common = set(a) & set(b)
+    first, second = set(_unpack(a)), set(_unpack(b))
+    union = sorted(first | second)[:SKETCH_SIZE]
+    common = first & second
     return sum(value in common for value in union) / len(union)
 
 
 def similar(a: Fingerprint, b: Fingerprint) -> bool:
     """Same story? Titles alike, and texts alike when both have some."""
     title = jaccard(a.title_words, b.title_words)
-    if len(a.title_words) < 3 or len(b.title_words) < 3:
+    if len(a.title_words) < 12 or len(b.title_words) < 12:  # fewer than 3 words
         return title == 1.0 and sketch_similarity(a.text_sketch, b.text_sketch) >= 0.5
     if title < TITLE_THRESHOLD:
         return False
@@ -77,14 +106,28 @@ def similar(a: Fingerprint, b: Fingerprint) -> bool:
     return title >= 0.95 or sketch_similarity(a.text_sketch, b.text_sketch) >= TEXT_THRESHOLD
 
 
-def _band_keys(words: frozenset[str]) -> tuple[int, ...]:
+def _band_keys(word_hashes: list[int]) -> bytes:
     """LSH keys: titles sharing a key are candidates (likely when Jaccard ≥ 0.7)."""
-    if not words:
-        return ()
+    if not word_hashes:
+        return b""
     # One keyed hash per word gives all the MinHash functions at once.
-    rows = [_WORD_HASHES.unpack(shake_128(word.encode()).digest(_DIGEST)) for word in words]
-    minima = [min(column) for column in zip(*rows, strict=True)]
-    return tuple(hash((band, *(minima[i] for i in members))) for band, members in enumerate(_BANDS))
+    rows = [
+        _MINHASHES.unpack(shake_128(value.to_bytes(4, "little")).digest(_DIGEST))
+        for value in word_hashes
+    ]
+    minima = list(map(min, *rows)) if len(rows) > 1 else list(rows[0])
+    # A band's key hashes its number and its rows' minima (the hash of a tuple
+    # of integers is the same in every process, unlike that of a string).
+    return _BAND_KEYS.pack(
+        *(
+            hash((band, *minima[start : start + _ROWS]))
+            for band, start in enumerate(range(0, _ROWS * _BAND_COUNT, _ROWS))
+        )
+    )
+
+
+def band_keys(print_: Fingerprint) -> tuple[int, ...]:
+    return _BAND_KEYS.unpack(print_.title_keys) if print_.title_keys else ()
 
 
 class NearDuplicateIndex:
@@ -93,7 +136,7 @@ class NearDuplicateIndex:
     def __init__(self) -> None:
         self._buckets: dict[int, list[int]] = defaultdict(list)
         self._entries: dict[int, tuple[int, Fingerprint]] = {}
-        self._titles: dict[frozenset[str], list[int]] = defaultdict(list)
+        self._titles: dict[bytes, list[int]] = defaultdict(list)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -101,7 +144,7 @@ class NearDuplicateIndex:
     def add(self, article_id: int, source_id: int, print_: Fingerprint) -> None:
         self._entries[article_id] = (source_id, print_)
         self._titles[print_.title_words].append(article_id)
-        for key in print_.title_keys:
+        for key in band_keys(print_):
             self._buckets[key].append(article_id)
 
     def find(self, source_id: int, print_: Fingerprint) -> int | None:
@@ -113,8 +156,10 @@ class NearDuplicateIndex:
         A band shared by more than ``MAX_BUCKET`` titles says as little as a
         stop word and is not scanned.
         """
-        buckets = [self._buckets.get(key, ()) for key in print_.title_keys]
-        hits = Counter(found for bucket in buckets if len(bucket) <= MAX_BUCKET for found in bucket)
+        buckets = [self._buckets.get(key, ()) for key in band_keys(print_)]
+        hits = Counter(
+            chain.from_iterable(bucket for bucket in buckets if len(bucket) <= MAX_BUCKET)
+        )
         candidates = {found for found, count in hits.items() if count >= MIN_BANDS}
         candidates.update(self._titles.get(print_.title_words, ()))
         matches = [found for found in candidates if self._is_match(found, source_id, print_)]

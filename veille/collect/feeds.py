@@ -11,10 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-import feedparser
-import feedparser.api
-
-from veille.collect.dedup import fingerprint
+from veille.collect.dedup import TEXT_CHARS, fingerprint
 from veille.collect.fastfeed import RawFeed, read_fast
 from veille.collect.normalise import (
     canonical_url,
@@ -30,6 +27,7 @@ from veille.errors import FeedParseError
 from veille.types import Candidate, ParsedFeed
 
 UNTITLED = "(sans titre)"
+_LEADING_HTML = 4 * TEXT_CHARS
 _SAX_DRIVER = "veille.collect._saxdriver"
 _JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 
@@ -83,6 +81,8 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
 def _parse_xml_feed(
     url: str, body: bytes, content_type: str, language: str | None, now: datetime
 ) -> ParsedFeed:
+    import feedparser  # only for feeds the fast path declines: it weighs 12 MB in memory
+
     _use_buffered_driver()
     parsed = feedparser.parse(
         body,
@@ -107,6 +107,8 @@ def _parse_xml_feed(
 
 def _use_buffered_driver() -> None:
     """Put our buffering SAX driver first in feedparser's list (once per process)."""
+    import feedparser.api
+
     drivers = feedparser.api.PREFERRED_XML_PARSERS
     if _SAX_DRIVER not in drivers:
         drivers.insert(0, _SAX_DRIVER)
@@ -167,7 +169,7 @@ def _candidate(
 ) -> Candidate:
     absolute = canonical_url(link, base) if link else None
     summary = clean_html(body_html, absolute or base)
-    text = cleaned_to_text(summary)
+    text = _leading_text(summary)
     title = plain_title(title) or _title_from(text)
     return Candidate(
         guid=(guid or "").strip() or absolute or "hash:" + content_hash(title, text)[:40],
@@ -182,6 +184,18 @@ def _candidate(
         content_hash=content_hash(title, summary),
         fingerprint=fingerprint(title, text),
     )
+
+
+def _leading_text(summary: str) -> str:
+    """The start of the summary's text: all that fingerprints and titles read.
+
+    Converting only the first few kilobytes matters for long entries; a cut
+    inside a tag only leaves a few characters past what is read.
+    """
+    text = cleaned_to_text(summary[:_LEADING_HTML])
+    if len(text) < TEXT_CHARS and len(summary) > _LEADING_HTML:
+        text = cleaned_to_text(summary)
+    return text
 
 
 def _title_from(text: str) -> str:

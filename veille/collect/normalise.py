@@ -20,6 +20,7 @@ _TRACKING_PARAMS = re.compile(
     re.IGNORECASE,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
@@ -39,7 +40,6 @@ _PIXEL = re.compile(
     r"|pixel|tracking|beacon|/~r/|feedburner\.com/~ff",
     re.IGNORECASE,
 )
-_SPACES = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 _FUTURE_TOLERANCE = timedelta(days=1)
 
@@ -49,7 +49,7 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     url = url.strip()
     if not url:
         return None
-    if base:
+    if base and not _ABSOLUTE.match(url):
         url = urljoin(base, url)
     try:
         parts = urlsplit(url)
@@ -65,9 +65,14 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     path = re.sub(r"/{2,}", "/", parts.path) or "/"
     if len(path) > 1:
         path = path.rstrip("/")
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    query = [(k, v) for k, v in query if not _TRACKING_PARAMS.match(k)]
-    return urlunsplit((scheme, host, path, urlencode(query), ""))
+    return urlunsplit((scheme, host, path, _without_tracking(parts.query), ""))
+
+
+def _without_tracking(query: str) -> str:
+    if not query:
+        return ""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(key, value) for key, value in pairs if not _TRACKING_PARAMS.match(key)])
 
 
 def _drop_pixel(match: re.Match[str]) -> str:
@@ -96,13 +101,13 @@ def html_to_text(fragment: str) -> str:
     if not fragment:
         return ""
     if "<" not in fragment and "&" not in fragment:
-        return _SPACES.sub(" ", fragment).strip()
+        return " ".join(fragment.split())
     return cleaned_to_text(clean_html(fragment))
 
 
 def cleaned_to_text(cleaned: str) -> str:
     """Plain text of HTML already cleaned by ``clean_html`` (tags are well formed)."""
-    return _SPACES.sub(" ", html.unescape(_TAG.sub(" ", cleaned))).strip()
+    return " ".join(html.unescape(_TAG.sub(" ", cleaned)).split())
 
 
 def plain_title(title: str) -> str:
