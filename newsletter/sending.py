@@ -12,13 +12,14 @@
 
 Committing around every message is what makes ``send`` resumable: after a
 crash or a dropped connection, the next run only sees what was not sent; a
-message interrupted between claim and record is reported, never repeated.
+message interrupted between claim and record is reported, and repeated only
+when the operator asks for it (``resend_interrupted``).
 """
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,6 +37,8 @@ from newsletter.personalise import pick_for
 from newsletter.render import Renderer
 
 EMPTY_POLICIES = ("skip", "note")
+# A claim older than this belongs to a run that died: a live run sends in seconds.
+INTERRUPTED_AFTER = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +59,8 @@ class SendReport:
     bounced: int = 0
     skipped: int = 0
     already_sent: int = 0
-    uncertain: int = 0  # left « sending » by an interrupted run: never sent again
+    uncertain: int = 0  # left « sending » by an interrupted run: not sent again unless asked
+    requeued: int = 0  # interrupted deliveries put back to send, on request
     profiles: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -145,12 +149,23 @@ def send_edition(
     sender: Sender,
     now: datetime,
     sleep: Callable[[float], None] = time.sleep,
+    resend_interrupted: bool = False,
 ) -> SendReport:
-    """Send what the delivery log says is not sent yet; see the module docstring."""
+    """Send what the delivery log says is not sent yet; see the module docstring.
+
+    ``resend_interrupted`` also sends the deliveries an earlier run left
+    « sending » more than ``INTERRUPTED_AFTER`` ago (they may arrive twice).
+    """
     with session_factory() as session:
         edition = editions_repo.get_or_create(session, str(content.week))
         editions_repo.mark_published(session, edition, now)
+        requeued = (
+            deliveries_repo.requeue_interrupted(session, edition.id, now - INTERRUPTED_AFTER)
+            if resend_interrupted
+            else 0
+        )
         report = plan(session, edition.id, composer.planner)
+        report.requeued = requeued
         session.commit()
         try:
             pending = deliveries_repo.to_send(session, edition.id)

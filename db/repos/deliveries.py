@@ -5,7 +5,7 @@ pending/failed ──claim──▶ sending ──▶ sent | failed (retried lat
 A row is claimed (one conditional UPDATE, committed) before its message is
 handed to the server, so two ``send`` runs at once never send the same
 message. A row left ``sending`` by a crash may or may not have gone out: it
-is not sent again.
+is not sent again, unless an operator asks for it (``requeue_interrupted``).
 """
 
 from collections.abc import Iterable, Sequence
@@ -68,6 +68,24 @@ def release(session: Session, delivery: Delivery, now: datetime) -> None:
         .where(_TABLE.c.id == delivery.id, _TABLE.c.status == "sending")
         .values(status="pending", updated_at=now)
     )
+
+
+def requeue_interrupted(session: Session, edition_id: int, claimed_before: datetime) -> int:
+    """Put rows left ``sending`` since before ``claimed_before`` back to pending.
+
+    Only old claims: a run sending right now holds its rows for seconds,
+    and must not see them taken back. Returns how many rows were requeued.
+    """
+    result = session.connection().execute(
+        update(_TABLE)
+        .where(
+            _TABLE.c.edition_id == edition_id,
+            _TABLE.c.status == "sending",
+            _TABLE.c.updated_at < claimed_before,
+        )
+        .values(status="pending", updated_at=claimed_before)
+    )
+    return result.rowcount
 
 
 def mark_sent(session: Session, delivery: Delivery, message_id: str, now: datetime) -> None:

@@ -207,6 +207,7 @@ def send_week(
     sender: Sender,
     now: datetime = AFTER_DEADLINE,
     sleep: Callable[[float], None] | None = None,
+    resend_interrupted: bool = False,
     **overrides: Any,
 ) -> SendReport:
     """Build the test week's edition and send it, as ``veille newsletter send`` does."""
@@ -217,4 +218,7 @@ def send_week(
     planner = Planner(content, options)
     renderer = Renderer(RenderOptions(LABELS, PUBLIC_URL))
     composer = Composer(planner, renderer, LinkSigner(SECRET, PUBLIC_URL), options)
-    return send_edition(session_factory, content, composer, sender, now, sleep or (lambda _s: None))
+    return send_edition(
+        session_factory, content, composer, sender, now, sleep or (lambda _s: None),
+        resend_interrupted=resend_interrupted,
+    )  # fmt: skip

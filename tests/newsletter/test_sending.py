@@ -3,6 +3,7 @@
 import shutil
 import ssl
 import subprocess
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,7 +17,15 @@ from db.models import Delivery, Edition, Subscriber
 from newsletter.delivery import OutboxSender, SmtpConfig, SmtpSender
 from newsletter.errors import DeliveryError
 from newsletter.links import UNSUBSCRIBE, LinkSigner
-from tests.newsletter.factories import PUBLIC_URL, SECRET, WEEK, sample_week, send_week, subscriber
+from tests.newsletter.factories import (
+    AFTER_DEADLINE,
+    PUBLIC_URL,
+    SECRET,
+    WEEK,
+    sample_week,
+    send_week,
+    subscriber,
+)
 from tests.newsletter.smtp_server import RecordingHandler
 
 AGENTS = [f"agent{n}@exemple.fr" for n in range(5)]
@@ -303,3 +312,26 @@ def test_a_message_interrupted_during_handover_is_never_sent_again(
     report = send_week(session_factory, smtp_sender(port))
     assert report.uncertain == 1 and report.sent == len(audience) - 1
     assert interrupted not in {audience[address] for address in handler.recipients()}
+
+
+def test_an_operator_can_resend_old_interrupted_messages_but_not_live_claims(
+    session_factory: sessionmaker[Session],
+    audience: dict[str, int],
+    smtp: tuple[RecordingHandler, int],
+    tmp_path: Path,
+) -> None:
+    handler, port = smtp
+    send_week(session_factory, OutboxSender(tmp_path))
+    with session_factory() as session:
+        rows = session.scalars(select(Delivery).order_by(Delivery.id)).all()
+        for row in rows:
+            row.status = "pending"
+        rows[0].status, rows[0].updated_at = "sending", AFTER_DEADLINE - timedelta(hours=2)
+        rows[1].status, rows[1].updated_at = "sending", AFTER_DEADLINE - timedelta(minutes=1)
+        session.commit()
+        died, live = rows[0].subscriber_id, rows[1].subscriber_id
+    report = send_week(session_factory, smtp_sender(port), resend_interrupted=True)
+    received = {audience[address] for address in handler.recipients()}
+    assert report.requeued == 1 and report.uncertain == 1
+    assert died in received and live not in received
+    assert report.sent == len(audience) - 1

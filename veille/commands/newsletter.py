@@ -145,9 +145,20 @@ def _fill(body: str, links: tuple[str, str]) -> str:
 )
 @click.option("--test-to", default=None, metavar="ADRESSE", help="Envoyer un seul message de test.")
 @click.option("--dry-run", is_flag=True, help="Dire ce qui serait envoyé, sans rien envoyer.")
+@click.option(
+    "--resend-interrupted",
+    is_flag=True,
+    help="Renvoyer aussi les messages d'un envoi interrompu en pleine remise "
+    "(le destinataire peut les recevoir deux fois).",
+)
 @pass_app
 def send(
-    app: AppContext, week: str | None, outbox: Path | None, test_to: str | None, dry_run: bool
+    app: AppContext,
+    week: str | None,
+    outbox: Path | None,
+    test_to: str | None,
+    dry_run: bool,
+    resend_interrupted: bool,
 ) -> None:
     """Envoie l'édition à chaque abonné actif, une seule fois.
 
@@ -167,7 +178,7 @@ def send(
         elif test_to:
             _send_test(app, content, test_to, outbox)
         else:
-            _print_report(_send_all(app, content, outbox))
+            _print_report(_send_all(app, content, outbox, resend_interrupted))
 
 
 def _sender(app: AppContext, outbox: Path | None, week: str) -> "Sender":
@@ -188,13 +199,18 @@ def _composer(app: AppContext, content: "EditionContent") -> "Composer":
     return Composer(planner, renderer(app.settings), signer(app.settings), options)
 
 
-def _send_all(app: AppContext, content: "EditionContent", outbox: Path | None) -> "SendReport":
+def _send_all(
+    app: AppContext, content: "EditionContent", outbox: Path | None, resend_interrupted: bool
+) -> "SendReport":
     from db.types import utcnow
     from newsletter.sending import send_edition
 
     composer = _composer(app, content)
     sender = _sender(app, outbox, str(content.week))
-    return send_edition(app.session_factory(), content, composer, sender, utcnow())
+    return send_edition(
+        app.session_factory(), content, composer, sender, utcnow(),
+        resend_interrupted=resend_interrupted,
+    )  # fmt: skip
 
 
 def _print_report(report: "SendReport") -> None:
@@ -206,10 +222,13 @@ def _print_report(report: "SendReport") -> None:
     )
     for error in report.errors:
         click.echo(f"  {error}", err=True)
+    if report.requeued:
+        click.echo(f"{report.requeued} envoi(s) interrompu(s) remis en file et renvoyé(s).")
     if report.uncertain:
         click.echo(
             f"Attention : {report.uncertain} envoi(s) interrompu(s) pendant la remise lors d'une "
-            "exécution précédente ; ils ne sont pas renvoyés, pour ne rien envoyer deux fois.",
+            "exécution précédente ; ils ne sont pas renvoyés, pour ne rien envoyer deux fois. "
+            "Pour les renvoyer quand même : veille newsletter send --resend-interrupted.",
             err=True,
         )
 
