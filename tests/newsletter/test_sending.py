@@ -3,7 +3,7 @@
 import shutil
 import ssl
 import subprocess
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -294,6 +294,22 @@ def test_starttls_is_negotiated_before_sending(
     assert report.sent == len(audience) and sorted(handler.recipients()) == sorted(audience)
 
 
+def _interrupted_run(
+    session_factory: sessionmaker[Session], tmp_path: Path, claimed_at: list[datetime]
+) -> list[int]:
+    """A sent week made pending again, but for its first deliveries, left « sending »
+    since ``claimed_at`` by a run that died while handing them over: their subscribers."""
+    send_week(session_factory, OutboxSender(tmp_path))  # plans and sends to the outbox
+    with session_factory() as session:
+        rows = session.scalars(select(Delivery).order_by(Delivery.id)).all()
+        for row in rows:
+            row.status = "pending"
+        for row, moment in zip(rows, claimed_at, strict=False):
+            row.status, row.updated_at = "sending", moment
+        session.commit()
+        return [row.subscriber_id for row in rows[: len(claimed_at)]]
+
+
 def test_a_message_interrupted_during_handover_is_never_sent_again(
     session_factory: sessionmaker[Session],
     audience: dict[str, int],
@@ -301,14 +317,9 @@ def test_a_message_interrupted_during_handover_is_never_sent_again(
     tmp_path: Path,
 ) -> None:
     handler, port = smtp
-    send_week(session_factory, OutboxSender(tmp_path))  # plans and sends to the outbox
-    with session_factory() as session:
-        rows = session.scalars(select(Delivery).order_by(Delivery.id)).all()
-        for row in rows:
-            row.status = "pending"
-        rows[0].status = "sending"  # a run died between handing it over and recording it
-        session.commit()
-        interrupted = rows[0].subscriber_id
+    [interrupted] = _interrupted_run(
+        session_factory, tmp_path, [AFTER_DEADLINE - timedelta(days=1)]
+    )
     report = send_week(session_factory, smtp_sender(port))
     assert report.uncertain == 1 and report.sent == len(audience) - 1
     assert interrupted not in {audience[address] for address in handler.recipients()}
@@ -321,15 +332,8 @@ def test_an_operator_can_resend_old_interrupted_messages_but_not_live_claims(
     tmp_path: Path,
 ) -> None:
     handler, port = smtp
-    send_week(session_factory, OutboxSender(tmp_path))
-    with session_factory() as session:
-        rows = session.scalars(select(Delivery).order_by(Delivery.id)).all()
-        for row in rows:
-            row.status = "pending"
-        rows[0].status, rows[0].updated_at = "sending", AFTER_DEADLINE - timedelta(hours=2)
-        rows[1].status, rows[1].updated_at = "sending", AFTER_DEADLINE - timedelta(minutes=1)
-        session.commit()
-        died, live = rows[0].subscriber_id, rows[1].subscriber_id
+    claims = [AFTER_DEADLINE - timedelta(hours=2), AFTER_DEADLINE - timedelta(minutes=1)]
+    died, live = _interrupted_run(session_factory, tmp_path, claims)
     report = send_week(session_factory, smtp_sender(port), resend_interrupted=True)
     received = {audience[address] for address in handler.recipients()}
     assert report.requeued == 1 and report.uncertain == 1
