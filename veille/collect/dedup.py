@@ -10,8 +10,7 @@ candidates are then confirmed with Jaccard similarities of titles and texts.
 import struct
 import unicodedata
 from collections import Counter, defaultdict
-from hashlib import shake_128
-from itertools import chain
+from itertools import chain, filterfalse, repeat
 from zlib import crc32
 
 from veille.types import Fingerprint
@@ -29,11 +28,9 @@ _STOPWORDS = frozenset(
     unicodedata.normalize("NFKD", _STOPWORD_TEXT).encode("ascii", "ignore").split()
 )
 _ROWS, _BAND_COUNT = 3, 8
-_DIGEST = 4 * _ROWS * _BAND_COUNT
-_MINHASHES = struct.Struct(f"<{_ROWS * _BAND_COUNT}I")
+_SEEDS = tuple(range(_ROWS * _BAND_COUNT))
+_WORD_BYTES = 4  # a packed CRC-32
 _BAND_KEYS = struct.Struct(f"<{_BAND_COUNT}q")
-_MIX = 0x01000193  # the FNV prime: mixes word hashes into a shingle hash
-_MASK = 0xFFFFFFFF
 TITLE_THRESHOLD = 0.7
 TEXT_THRESHOLD = 0.3
 TEXT_WORDS = 80
@@ -46,41 +43,39 @@ MAX_BUCKET = 50
 def tokens(text: str) -> list[bytes]:
     """Lower-case words without accents or stop words, as ASCII bytes (ready to hash)."""
     plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore")
-    return [word for word in plain.translate(_NOT_ALNUM).split() if word not in _STOPWORDS]
+    return list(filterfalse(_STOPWORDS.__contains__, plain.translate(_NOT_ALNUM).split()))
 
 
 def fingerprint(title: str, text: str) -> Fingerprint:
     """Title word hashes, and a bottom-k sketch of the text's 3-word shingles.
 
-    Hashes are CRC-32s of the words (stable across processes, unlike
-    ``hash``); a shingle's hash mixes its three word hashes.
+    Words are hashed with CRC-32, and shingles with the hash of a tuple of
+    integers: both give the same value in every process (the hash of a string
+    does not), which matters since fingerprints are made in parsing processes.
     """
-    words = [crc32(word) for word in tokens(text[:TEXT_CHARS])[:TEXT_WORDS]]
-    shingles = {
-        ((a * _MIX ^ b) * _MIX ^ c) & _MASK
-        for a, b, c in zip(words, words[1:], words[2:], strict=False)
-    }
-    title_words = sorted({crc32(word) for word in tokens(title)})
+    words = list(map(crc32, tokens(text[:TEXT_CHARS])[:TEXT_WORDS]))
+    shingles = set(map(hash, zip(words, words[1:], words[2:], strict=False)))
+    title_words = sorted(set(map(crc32, tokens(title))))
     return Fingerprint(
-        title_words=_pack(title_words),
-        text_sketch=_pack(sorted(shingles)[:SKETCH_SIZE]),
+        title_words=_pack(title_words, "I"),  # _WORD_BYTES each
+        text_sketch=_pack(sorted(shingles)[:SKETCH_SIZE], "q"),
         title_keys=_band_keys(title_words),
     )
 
 
-def _pack(values: list[int]) -> bytes:
-    return struct.pack(f"<{len(values)}I", *values)
+def _pack(values: list[int], code: str) -> bytes:
+    return struct.pack(f"<{len(values)}{code}", *values)
 
 
-def _unpack(packed: bytes) -> tuple[int, ...]:
-    return struct.unpack(f"<{len(packed) // 4}I", packed)
+def _unpack(packed: bytes, code: str) -> tuple[int, ...]:
+    return struct.unpack(f"<{len(packed) // struct.calcsize(code)}{code}", packed)
 
 
 def jaccard(a: bytes, b: bytes) -> float:
     """Jaccard similarity of two packed sets of hashes."""
     if not a or not b:
         return 0.0
-    first, second = set(_unpack(a)), set(_unpack(b))
+    first, second = set(_unpack(a, "I")), set(_unpack(b, "I"))
     return len(first & second) / len(first | second)
 
 
@@ -88,7 +83,7 @@ def sketch_similarity(a: bytes, b: bytes) -> float:
     """Jaccard estimate from two bottom-k sketches."""
     if not a or not b:
         return 0.0
-    first, second = set(_unpack(a)), set(_unpack(b))
+    first, second = set(_unpack(a, "q")), set(_unpack(b, "q"))
     union = sorted(first | second)[:SKETCH_SIZE]
     common = first & second
     return sum(value in common for value in union) / len(union)
@@ -97,7 +92,7 @@ def sketch_similarity(a: bytes, b: bytes) -> float:
 def similar(a: Fingerprint, b: Fingerprint) -> bool:
     """Same story? Titles alike, and texts alike when both have some."""
     title = jaccard(a.title_words, b.title_words)
-    if len(a.title_words) < 12 or len(b.title_words) < 12:  # fewer than 3 words
+    if min(len(a.title_words), len(b.title_words)) < 3 * _WORD_BYTES:  # under 3 words
         return title == 1.0 and sketch_similarity(a.text_sketch, b.text_sketch) >= 0.5
     if title < TITLE_THRESHOLD:
         return False
@@ -110,11 +105,9 @@ def _band_keys(word_hashes: list[int]) -> bytes:
     """LSH keys: titles sharing a key are candidates (likely when Jaccard ≥ 0.7)."""
     if not word_hashes:
         return b""
-    # One keyed hash per word gives all the MinHash functions at once.
-    rows = [
-        _MINHASHES.unpack(shake_128(value.to_bytes(4, "little")).digest(_DIGEST))
-        for value in word_hashes
-    ]
+    # MinHash function i maps a word to hash((i, word)): a tuple of integers
+    # hashes alike in every process, and map() keeps the loop in C.
+    rows = [tuple(map(hash, zip(_SEEDS, repeat(value)))) for value in word_hashes]
     minima = list(map(min, *rows)) if len(rows) > 1 else list(rows[0])
     # A band's key hashes its number and its rows' minima (the hash of a tuple
     # of integers is the same in every process, unlike that of a string).
