@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 from veille.collect.dedup import NearDuplicateIndex, fingerprint, similar
 
 TEXT = (
@@ -29,3 +33,25 @@ def test_index_finds_the_first_article_from_another_source_only() -> None:
     assert index.find(source_id=10, print_=again) == 2
     other = fingerprint("Budget participatif : les résultats du vote", "Rien à voir.")
     assert index.find(source_id=12, print_=other) is None
+
+
+def test_fingerprints_are_the_same_in_every_process() -> None:
+    """Parsing processes make fingerprints that this process compares: string hashes,
+    salted per process, must not leak into them."""
+    code = (
+        "import sys; from veille.collect.dedup import fingerprint; "
+        "p = fingerprint(sys.argv[1], sys.argv[2]); "
+        "print(p.title_words.hex(), p.text_sketch.hex(), p.title_keys.hex())"
+    )
+    title = "Le Grand Reims forme ses agents à l'intelligence artificielle"
+    here = fingerprint(title, TEXT)
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", code, title, TEXT], env=env, capture_output=True, text=True
+        )
+        assert done.stdout.split() == [
+            here.title_words.hex(),
+            here.text_sketch.hex(),
+            here.title_keys.hex(),
+        ], done.stderr
