@@ -7,10 +7,11 @@ is compared with a handful of candidates instead of every recent article;
 candidates are then confirmed with Jaccard similarities of titles and texts.
 """
 
-import struct
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from itertools import chain, filterfalse, repeat
+from typing import Literal
 from zlib import crc32
 
 from veille.types import Fingerprint
@@ -29,8 +30,6 @@ _STOPWORDS = frozenset(
 )
 _ROWS, _BAND_COUNT = 3, 8
 _SEEDS = tuple(range(_ROWS * _BAND_COUNT))
-_WORD_BYTES = 4  # a packed CRC-32
-_BAND_KEYS = struct.Struct(f"<{_BAND_COUNT}q")
 TITLE_THRESHOLD = 0.7
 TEXT_THRESHOLD = 0.3
 TEXT_WORDS = 80
@@ -57,48 +56,60 @@ def fingerprint(title: str, text: str) -> Fingerprint:
     shingles = set(map(hash, zip(words, words[1:], words[2:], strict=False)))
     title_words = sorted(set(map(crc32, tokens(title))))
     return Fingerprint(
-        title_words=_pack(title_words, "I"),  # _WORD_BYTES each
+        title_words=_pack(title_words, "I"),
         text_sketch=_pack(sorted(shingles)[:SKETCH_SIZE], "q"),
         title_keys=_band_keys(title_words),
     )
 
 
-def _pack(values: list[int], code: str) -> bytes:
-    return struct.pack(f"<{len(values)}{code}", *values)
+# Packed integers: "I" for 32-bit word hashes, "q" for 64-bit hashes.
+IntCode = Literal["I", "q"]
 
 
-def _unpack(packed: bytes, code: str) -> tuple[int, ...]:
-    return struct.unpack(f"<{len(packed) // struct.calcsize(code)}{code}", packed)
+def _pack(values: list[int], code: IntCode) -> bytes:
+    return array(code, values).tobytes()
 
 
-def jaccard(a: bytes, b: bytes) -> float:
-    """Jaccard similarity of two packed sets of hashes."""
-    if not a or not b:
-        return 0.0
-    first, second = set(_unpack(a, "I")), set(_unpack(b, "I"))
-    return len(first & second) / len(first | second)
+def _ints(packed: bytes, code: IntCode) -> "memoryview[int]":
+    return memoryview(packed).cast(code)
 
 
-def sketch_similarity(a: bytes, b: bytes) -> float:
-    """Jaccard estimate from two bottom-k sketches."""
-    if not a or not b:
-        return 0.0
-    first, second = set(_unpack(a, "q")), set(_unpack(b, "q"))
-    union = sorted(first | second)[:SKETCH_SIZE]
-    common = first & second
-    return sum(value in common for value in union) / len(union)
+class Comparison:
+    """One fingerprint, unpacked once to be compared with many candidates."""
+
+    __slots__ = ("print_", "sketch", "words")
+
+    def __init__(self, print_: Fingerprint) -> None:
+        self.print_ = print_
+        self.words = set(_ints(print_.title_words, "I"))
+        self.sketch = set(_ints(print_.text_sketch, "q"))
+
+    def similar(self, other: Fingerprint) -> bool:
+        """Same story? Titles alike, and texts alike when both have some."""
+        other_words = _ints(other.title_words, "I")
+        common = len(self.words.intersection(other_words))
+        title = common / (len(self.words) + len(other_words) - common or 1)
+        if min(len(self.words), len(other_words)) < 3:
+            return title == 1.0 and self._text(other) >= 0.5
+        if title < TITLE_THRESHOLD:
+            return False
+        if not self.sketch or not other.text_sketch:
+            return title >= 0.85
+        return title >= 0.95 or self._text(other) >= TEXT_THRESHOLD
+
+    def _text(self, other: Fingerprint) -> float:
+        """Jaccard estimate of the texts from the two bottom-k sketches."""
+        theirs = set(_ints(other.text_sketch, "q"))
+        if not self.sketch or not theirs:
+            return 0.0
+        union = sorted(self.sketch | theirs)[:SKETCH_SIZE]
+        common = self.sketch & theirs
+        return sum(value in common for value in union) / len(union)
 
 
 def similar(a: Fingerprint, b: Fingerprint) -> bool:
     """Same story? Titles alike, and texts alike when both have some."""
-    title = jaccard(a.title_words, b.title_words)
-    if min(len(a.title_words), len(b.title_words)) < 3 * _WORD_BYTES:  # under 3 words
-        return title == 1.0 and sketch_similarity(a.text_sketch, b.text_sketch) >= 0.5
-    if title < TITLE_THRESHOLD:
-        return False
-    if not a.text_sketch or not b.text_sketch:
-        return title >= 0.85
-    return title >= 0.95 or sketch_similarity(a.text_sketch, b.text_sketch) >= TEXT_THRESHOLD
+    return Comparison(a).similar(b)
 
 
 def _band_keys(word_hashes: list[int]) -> bytes:
@@ -111,16 +122,15 @@ def _band_keys(word_hashes: list[int]) -> bytes:
     minima = list(map(min, *rows)) if len(rows) > 1 else list(rows[0])
     # A band's key hashes its number and its rows' minima (the hash of a tuple
     # of integers is the same in every process, unlike that of a string).
-    return _BAND_KEYS.pack(
-        *(
-            hash((band, *minima[start : start + _ROWS]))
-            for band, start in enumerate(range(0, _ROWS * _BAND_COUNT, _ROWS))
-        )
-    )
+    keys = [
+        hash((band, *minima[start : start + _ROWS]))
+        for band, start in enumerate(range(0, _ROWS * _BAND_COUNT, _ROWS))
+    ]
+    return _pack(keys, "q")
 
 
 def band_keys(print_: Fingerprint) -> tuple[int, ...]:
-    return _BAND_KEYS.unpack(print_.title_keys) if print_.title_keys else ()
+    return tuple(_ints(print_.title_keys, "q"))
 
 
 class NearDuplicateIndex:
@@ -155,9 +165,10 @@ class NearDuplicateIndex:
         )
         candidates = {found for found, count in hits.items() if count >= MIN_BANDS}
         candidates.update(self._titles.get(print_.title_words, ()))
-        matches = [found for found in candidates if self._is_match(found, source_id, print_)]
+        query = Comparison(print_)
+        matches = [found for found in candidates if self._is_match(found, source_id, query)]
         return min(matches, default=None)
 
-    def _is_match(self, candidate: int, source_id: int, print_: Fingerprint) -> bool:
+    def _is_match(self, candidate: int, source_id: int, query: Comparison) -> bool:
         other_source, other = self._entries[candidate]
-        return other_source != source_id and similar(print_, other)
+        return other_source != source_id and query.similar(other)
