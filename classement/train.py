@@ -6,14 +6,15 @@ Platt scaling (``sigmoid(a·d + b)``) turns decision values into
 probabilities, and the threshold that maximises the label's F1 on those
 probabilities becomes its decision threshold. The final model is fitted on
 all data and folded with the scaling into a single ``(w, b)``, so that a
-LinearSVC or a LogisticRegression are stored and applied the same way.
+LinearSVC, a LogisticRegression or an NB-LR (themes, by default) are stored
+and applied the same way.
 """
 
 from __future__ import annotations
 
 import platform
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -21,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from classement.corpus import taxonomy_examples
 from classement.errors import TrainingError
 from classement.evaluate import label_matrix, score_matrices
 from classement.features import FeatureParams, fit_featuriser, normalise_articles
@@ -34,17 +36,28 @@ FloatArray = npt.NDArray[np.float64]
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
+Learner = Literal["logreg", "svm", "nblr"]
+
+
 @dataclass(frozen=True, slots=True)
 class TrainingParams:
-    """Hyper-parameters, chosen by cross-validation on the corpus (see data/README.md)."""
+    """Hyper-parameters, chosen by cross-validation on the corpus (see data/README.md).
+
+    ``learner`` fits the jobs, ``theme_learner`` the themes (``None``: the same
+    learner); ``taxonomy_examples`` adds the descriptions and keywords of
+    ``taxonomy.toml`` as short training examples.
+    """
 
     features: FeatureParams = field(default_factory=FeatureParams)
-    learner: Literal["logreg", "svm"] = "logreg"
+    learner: Learner = "logreg"
+    theme_learner: Learner | None = "nblr"
+    nb_alpha: float = 1.0
     c: float = 3.0
     class_weight: Literal["balanced"] | None = "balanced"
     folds: int = 5
     thresholds: Literal["cv", "fixed"] = "cv"
     curator_weight: float = 3.0
+    taxonomy_examples: bool = True
     min_positives: int = 3
     random_state: int = 0
 
@@ -74,11 +87,14 @@ def train(
     examples, sample_weight = merge_examples(records, curator_records, params.curator_weight)
     if len(examples) < 2 * params.folds:
         raise TrainingError(f"trop peu d'exemples pour entraîner ({len(examples)})")
-    articles = [record.article for record in examples]
+    prior = taxonomy_examples(taxonomy) if params.taxonomy_examples else []
+    sample_weight = np.concatenate([sample_weight, np.ones(len(prior))])
+    articles = [record.article for record in [*examples, *prior]]
     featuriser = fit_featuriser(articles, params.features)
     features = featuriser.transform(articles)
-    truth = label_matrix(examples, taxonomy.ids)
-    fits = _fit_labels(features, truth, sample_weight, params)
+    truth = label_matrix([*examples, *prior], taxonomy.ids)
+    kinds = [label.kind for label in taxonomy.labels]
+    fits = _fit_labels(features, truth, sample_weight, params, kinds, len(examples))
     relevance = learn_relevance(*relevance_examples) if relevance_examples else None
     classifier = Classifier(
         label_ids=taxonomy.ids,
@@ -89,7 +105,8 @@ def train(
         thresholds=np.array([fit.threshold for fit in fits], dtype=np.float32),
         relevance_model=relevance,
     )
-    classifier.info = _info(classifier, truth, fits, params, len(records), len(curator_records))
+    counts = {"corpus": len(records), "curator": len(curator_records), "taxonomy": len(prior)}
+    classifier.info = _info(classifier, truth, fits, params, counts)
     return classifier
 
 
@@ -124,17 +141,37 @@ def _fit_labels(
     truth: npt.NDArray[np.bool_],
     weight: FloatArray,
     params: TrainingParams,
+    kinds: Sequence[str],
+    n_real: int,
 ) -> list[_LabelFit]:
     """One fit per label, in order (liblinear's random generator is process-wide,
-    so fitting labels on threads would make training non-deterministic)."""
-    return [_fit_label(features, truth[:, j], weight, params) for j in range(truth.shape[1])]
+    so fitting labels on threads would make training non-deterministic).
+
+    Only the first ``n_real`` rows (not the taxonomy examples) count towards
+    ``min_positives``: a label nobody has illustrated stays untrained.
+    """
+    return [
+        _fit_label(features, truth[:, j], weight, _label_params(params, kinds[j]), n_real)
+        for j in range(truth.shape[1])
+    ]
+
+
+def _label_params(params: TrainingParams, kind: str) -> TrainingParams:
+    """The parameters of one label: themes may have their own learner."""
+    if kind == "theme" and params.theme_learner is not None:
+        return replace(params, learner=params.theme_learner)
+    return params
 
 
 def _fit_label(
-    features: sp.csr_matrix, y: npt.NDArray[np.bool_], weight: FloatArray, params: TrainingParams
+    features: sp.csr_matrix,
+    y: npt.NDArray[np.bool_],
+    weight: FloatArray,
+    params: TrainingParams,
+    n_real: int,
 ) -> _LabelFit:
-    positives = int(y.sum())
-    if positives < params.min_positives or positives > len(y) - params.min_positives:
+    positives = int(y[:n_real].sum())
+    if positives < params.min_positives or positives > n_real - params.min_positives:
         return _LabelFit(np.zeros(features.shape[1]), -10.0, 1.0, np.zeros(len(y)))
     decisions = _out_of_fold_decisions(features, y, weight, params)
     slope, offset = _platt(decisions, y)
@@ -170,6 +207,8 @@ def _learner(params: TrainingParams) -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
 
+    if params.learner == "nblr":
+        return _NaiveBayesLogistic(params)
     if params.learner == "svm":
         return LinearSVC(
             C=params.c, class_weight=params.class_weight, random_state=params.random_state
@@ -182,6 +221,52 @@ def _learner(params: TrainingParams) -> Any:
         max_iter=2000,
         random_state=params.random_state,
     )
+
+
+class _NaiveBayesLogistic:
+    """Logistic regression on features scaled by their naive Bayes log-count ratio.
+
+    NB-LR (Wang & Manning, 2012, "Baselines and bigrams: simple, good sentiment
+    and topic classification"): each feature is multiplied by
+    ``log(P(f | positive) / P(f | negative))`` before fitting, which favours the
+    features that separate the classes and damps those common to both — for
+    themes, the words and character n-grams of the corpus's writing style rather
+    than of the subject. The scaling folds into the weights, so prediction stays
+    ``x·w + b`` and the saved model has the same arrays.
+    """
+
+    def __init__(self, params: TrainingParams) -> None:
+        self.params = params
+        self.coef_: FloatArray = np.zeros((1, 0))
+        self.intercept_: FloatArray = np.zeros(1)
+
+    def fit(
+        self, features: sp.csr_matrix, y: npt.NDArray[np.bool_], sample_weight: FloatArray
+    ) -> _NaiveBayesLogistic:
+        ratio = _log_count_ratio(features, y, sample_weight, self.params.nb_alpha)
+        scaled = features @ sp.diags(ratio)
+        learner = _learner(replace(self.params, learner="logreg")).fit(
+            scaled, y, sample_weight=sample_weight
+        )
+        self.coef_ = learner.coef_ * ratio[None, :]
+        self.intercept_ = learner.intercept_
+        return self
+
+    def decision_function(self, features: sp.csr_matrix) -> FloatArray:
+        decisions: FloatArray = np.asarray(features @ self.coef_[0]).ravel() + self.intercept_[0]
+        return decisions
+
+
+def _log_count_ratio(
+    features: sp.csr_matrix, y: npt.NDArray[np.bool_], weight: FloatArray, alpha: float
+) -> FloatArray:
+    """Smoothed log ratio of each feature's (weighted) document frequency in both classes."""
+    binary = features.copy()
+    binary.data = np.ones_like(binary.data)
+    positive = np.asarray(binary.T @ (weight * y)).ravel() + alpha
+    negative = np.asarray(binary.T @ (weight * ~y)).ravel() + alpha
+    ratio: FloatArray = np.log((positive / positive.sum()) / (negative / negative.sum()))
+    return ratio
 
 
 def _platt(decisions: FloatArray, y: npt.NDArray[np.bool_]) -> tuple[float, float]:
@@ -210,11 +295,14 @@ def _info(
     truth: npt.NDArray[np.bool_],
     fits: list[_LabelFit],
     params: TrainingParams,
-    n_corpus: int,
-    n_curator: int,
+    counts: dict[str, int],
 ) -> dict[str, Any]:
-    """Metadata saved with the model: when, on what, and how well in cross-validation."""
-    oof = np.column_stack([fit.oof_proba for fit in fits]) >= classifier.thresholds
+    """Metadata saved with the model: when, on what, and how well in cross-validation.
+
+    The taxonomy examples (the last rows) are left out of the counts and scores.
+    """
+    truth = truth[: len(truth) - counts["taxonomy"]]
+    oof = np.column_stack([fit.oof_proba[: len(truth)] for fit in fits]) >= classifier.thresholds
     report = score_matrices(truth, oof, classifier.label_ids, classifier.label_kinds)
     untrained = [
         label for label, fit in zip(classifier.label_ids, fits, strict=True) if fit.threshold >= 1.0
@@ -222,8 +310,9 @@ def _info(
     return {
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "n_examples": len(truth),
-        "n_corpus_records": n_corpus,
-        "n_curator_records": n_curator,
+        "n_corpus_records": counts["corpus"],
+        "n_curator_records": counts["curator"],
+        "n_taxonomy_examples": counts["taxonomy"],
         "label_counts": dict(zip(classifier.label_ids, map(int, truth.sum(axis=0)), strict=True)),
         "untrained_labels": untrained,
         "params": asdict(params),

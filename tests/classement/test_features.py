@@ -69,7 +69,7 @@ def test_word_features_drop_stop_words_and_keep_ai() -> None:
     assert word_features("rgpd_2024 3d 2 d4", bigrams=False) == ["rgpd", "d4"]
 
 
-def test_rows_are_unit_norm_per_block_and_empty_text_is_zero() -> None:
+def test_rows_have_a_fixed_norm_per_block_and_empty_text_is_zero() -> None:
     articles = [
         Article("1", "La CNIL et l'IA", "Sanction de la CNIL contre une commune."),
         Article("2", "IA et climat", "Les centres de données consomment de l'eau."),
@@ -80,4 +80,7 @@ def test_rows_are_unit_norm_per_block_and_empty_text_is_zero() -> None:
     words = matrix[:, : featuriser.n_word_features]
     chars = matrix[:, featuriser.n_word_features :]
     assert np.allclose(np.sqrt(words.multiply(words).sum(axis=1)).A.ravel(), [1, 1, 0], atol=1e-5)
-    assert np.allclose(np.sqrt(chars.multiply(chars).sum(axis=1)).A.ravel(), [1, 1, 0], atol=1e-5)
+    scale = featuriser.params.char_weight
+    assert np.allclose(
+        np.sqrt(chars.multiply(chars).sum(axis=1)).A.ravel(), [scale, scale, 0], atol=1e-5
+    )
