@@ -10,7 +10,8 @@ for each server latency measures, in fresh databases (median of
 - the cold collection (empty database, everything new), classification off;
 - the warm pass (every feed answers 304 Not Modified);
 - the peak memory: resident set of the collector, plus the proportional set
-  (PSS) of its worker processes, whose pages shared copy-on-write count once.
+  (PSS) of its child processes (the parsing worker, multiprocessing's resource
+  tracker), whose pages shared with others (libraries) count once.
 
 reader runs with its own interpreter (``--reader-python``, a virtual
 environment where ``reader`` is installed, never a project dependency); its
@@ -44,8 +45,8 @@ PORT = 8711
 def _tree_memory(pid: int) -> tuple[int, int, int]:
     """(RSS of the process, RSS plus its descendants' PSS, RSS summed over the tree), bytes.
 
-    Worker processes forked from a common parent share its pages copy-on-write:
-    summing their RSS counts those pages once per worker. Their PSS (each shared
+    Child processes share pages with the collector (the same libraries mapped):
+    summing their RSS counts those pages once per process. Their PSS (each shared
     page divided among the processes sharing it) gives the memory they really add.
     """
     own = _status_kb(pid, "VmRSS:")
