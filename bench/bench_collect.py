@@ -151,7 +151,8 @@ def _serve(corpus: Path, hosts: int, latency: int) -> subprocess.Popen[str]:
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert server.stdout is not None
-    server.stdout.readline()
+    if not server.stdout.readline():  # it could not listen: never measure another server
+        raise SystemExit(f"le serveur du corpus n'a pas démarré (port {PORT} déjà pris ?)")
     return server
 
 
