@@ -172,7 +172,7 @@ def _candidate(
     text = _leading_text(summary)
     title = plain_title(title) or _title_from(text)
     return Candidate(
-        guid=(guid or "").strip() or absolute or "hash:" + content_hash(title, text)[:40],
+        guid=(guid or "").strip() or absolute or _hash_guid(title, summary),
         title=title,
         url=absolute,
         canonical_url=absolute,
@@ -184,6 +184,11 @@ def _candidate(
         content_hash=content_hash(title, summary),
         fingerprint=fingerprint(title, text),
     )
+
+
+def _hash_guid(title: str, summary: str) -> str:
+    """An identity for an entry with neither GUID nor link: its title and whole text."""
+    return "hash:" + content_hash(title, cleaned_to_text(summary))[:40]
 
 
 def _leading_text(summary: str) -> str:
