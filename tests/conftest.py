@@ -20,6 +20,8 @@ from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from veille.settings import Settings
 
+# Test servers listen on loopback, which the collector refuses by default.
+LOOPBACK = "127.0.0.0/8,::1/128"
 POSTGRES_URL = os.environ.get(
     "VEILLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -91,6 +93,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         sources=str(tmp_path / "sources.toml"),
         secret_key="clé de test, jamais utilisée en production",
         model_dir=str(tmp_path / "modeles"),
+        allow_private_networks=LOOPBACK,
     )
 
 
@@ -103,6 +106,7 @@ def cli_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "VEILLE_SECRET_KEY": "clé de test, jamais utilisée en production",
         "VEILLE_MODEL_DIR": str(tmp_path / "modeles"),
         "VEILLE_CONFIG": str(tmp_path / "veille.toml"),
+        "VEILLE_ALLOW_PRIVATE_NETWORKS": LOOPBACK,
     }
     for key in [key for key in os.environ if key.startswith("VEILLE_")]:
         monkeypatch.delenv(key)

@@ -29,6 +29,7 @@ from urllib.request import getproxies
 import httpx
 
 from veille.errors import FetchError
+from veille.netguard import GuardedTransport, Network, request_checker
 from veille.types import Fetched, NotModified
 
 FEED_ACCEPT = (
@@ -74,6 +75,8 @@ class FetchLimits:
     max_per_host: int = 2
     max_redirects: int = 5
     user_agent: str = "VeilleIA"
+    # Private and local networks admitted despite the guard (veille.netguard).
+    allowed_networks: tuple[Network, ...] = ()
 
 
 class Fetcher:
@@ -95,19 +98,26 @@ class Fetcher:
 
     async def __aenter__(self) -> "Fetcher":
         limits = self.limits
+        pool = httpx.Limits(
+            max_connections=limits.max_concurrency, max_keepalive_connections=KEEPALIVE
+        )
+        proxied = bool(getproxies())
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(limits.timeout),
-            limits=httpx.Limits(
-                max_connections=limits.max_concurrency, max_keepalive_connections=KEEPALIVE
-            ),
+            limits=pool,
             follow_redirects=True,
             max_redirects=limits.max_redirects,
             headers={"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"},
-            transport=self._transport,
+            transport=self._transport or (None if proxied else self._guarded(pool)),
             verify=_tls_context(),
             mounts=self._host_pools(),
+            # Through a proxy, connections go to the proxy: check each hop's host instead.
+            event_hooks={"request": [request_checker(limits.allowed_networks)] if proxied else []},
         )
         return self
+
+    def _guarded(self, pool: httpx.Limits) -> httpx.AsyncBaseTransport:
+        return GuardedTransport(self.limits.allowed_networks, limits=pool, verify=_tls_context())
 
     def _host_pools(self) -> dict[str, httpx.AsyncBaseTransport | None]:
         """One small pool per known host (the sources' hosts).
@@ -123,10 +133,7 @@ class Fetcher:
             max_connections=2 * self.limits.max_per_host,
             max_keepalive_connections=self.limits.max_per_host,
         )
-        return {
-            f"all://{host}": httpx.AsyncHTTPTransport(limits=per_host, verify=_tls_context())
-            for host in self._known_hosts
-        }
+        return {f"all://{host}": self._guarded(per_host) for host in self._known_hosts}
 
     async def __aexit__(self, *exc_info: object) -> None:
         if self._client is not None:

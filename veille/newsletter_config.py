@@ -16,7 +16,7 @@ from newsletter.message import ListHeaders
 from newsletter.render import Renderer, RenderOptions
 from newsletter.sending import SendOptions
 from veille.durations import parse_duration
-from veille.settings import Settings
+from veille.settings import Settings, check_secret_key
 
 
 @cache
@@ -78,6 +78,7 @@ def send_options(settings: Settings) -> SendOptions:
 
 
 def signer(settings: Settings) -> LinkSigner:
+    check_secret_key(settings.secret_key)
     return LinkSigner(settings.secret_key, settings.public_url)
 
 

@@ -42,6 +42,7 @@ from veille.collect.jobs import extract_main_text, extract_page, parse_feed
 from veille.durations import parse_duration
 from veille.errors import ConfigError, SelectorNotFound, SourceError
 from veille.fetch import PAGE_ACCEPT, Fetcher, FetchLimits, GoneError, RetryLater
+from veille.networks import parse_networks
 from veille.persist import NOT_MODIFIED_BATCH, FeedBatch, NotModifiedState, PageBatch, Store
 from veille.settings import Settings
 from veille.types import Collected, CollectOutcome, Failed, Fetched, NotModified, Skipped
@@ -181,6 +182,7 @@ class _Pass:
             max_concurrency=settings.max_concurrency,
             max_per_host=settings.max_per_host,
             user_agent=settings.user_agent,
+            allowed_networks=parse_networks(settings.allow_private_networks),
         )
 
     @property

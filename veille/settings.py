@@ -15,6 +15,7 @@ from typing import Any
 
 from veille.durations import parse_duration
 from veille.errors import ConfigError
+from veille.networks import parse_networks
 
 CONFIG_FILE_VARIABLE = "VEILLE_CONFIG"
 DEFAULT_CONFIG_FILE = "veille.toml"
@@ -94,6 +95,16 @@ class Settings:
         "note", "Référent sans article dans ses thèmes : note (court message) ou skip (rien)"
     )
     confirm_max_age: str = _setting("2d", "Validité du lien de confirmation d'abonnement")
+    allow_private_networks: str = _setting(
+        "",
+        "Réseaux privés ou locaux que la collecte peut joindre malgré la protection "
+        "(liste CIDR séparée par des virgules, par exemple 10.20.0.0/16 pour un intranet)",
+    )
+    trusted_proxies: str = _setting(
+        "",
+        "Mandataires inverses dont les en-têtes X-Forwarded-For et X-Forwarded-Proto sont "
+        "crus (liste CIDR ; vide : aucun)",
+    )
 
     def __post_init__(self) -> None:
         if self.smtp_security not in ("none", "starttls", "tls"):
@@ -104,6 +115,8 @@ class Settings:
             raise ConfigError(
                 f"VEILLE_NEWSLETTER_EMPTY : {self.newsletter_empty!r} n'est pas note ou skip"
             )
+        parse_networks(self.allow_private_networks)
+        parse_networks(self.trusted_proxies, env_name("trusted_proxies"))
         for name in ("http_timeout", "backoff_cap", "collect_every", "confirm_max_age"):
             try:
                 parse_duration(getattr(self, name))
@@ -116,6 +129,28 @@ class Settings:
 
         contact = self.contact_url or self.public_url
         return f"VeilleIA/{__version__} (+{contact})"
+
+
+SECRET_KEY_MIN_LENGTH = 32
+# The placeholder of the README's examples: copied as is, it would sign for anyone.
+DOCUMENTED_SECRET_EXAMPLE = "remplacez-moi-par-une-cle-aleatoire-de-32-caracteres"
+GENERATE_SECRET = 'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a missing, short or documented signing key, saying how to make one."""
+    if not key:
+        problem = "n'est pas définie : elle signe les sessions et les liens"
+    elif key.strip() == DOCUMENTED_SECRET_EXAMPLE:
+        problem = "est l'exemple de la documentation, connu de tous"
+    elif len(key) < SECRET_KEY_MIN_LENGTH:
+        problem = f"est trop courte ({len(key)} caractères, {SECRET_KEY_MIN_LENGTH} au moins)"
+    else:
+        return
+    raise ConfigError(
+        f"VEILLE_SECRET_KEY {problem}. Générez-en une (par exemple : {GENERATE_SECRET}) "
+        "et exportez-la avant de relancer."
+    )
 
 
 def env_name(setting: str) -> str:

@@ -9,13 +9,18 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tests.conftest import LOOPBACK
 from tests.veille.conftest import data
 from veille.errors import FetchError
 from veille.fetch import Fetcher, FetchLimits, GoneError, RetryLater, retry_after_seconds
+from veille.networks import parse_networks
 from veille.types import Fetched, NotModified
 
 LIMITS = FetchLimits(
-    timeout=1, max_bytes=100_000, user_agent="VeilleIA/test (+https://veille.test)"
+    timeout=1,
+    max_bytes=100_000,
+    user_agent="VeilleIA/test (+https://veille.test)",
+    allowed_networks=parse_networks(LOOPBACK),
 )
 
 

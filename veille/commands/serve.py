@@ -10,6 +10,7 @@ import click
 
 from veille.commands._context import AppContext, pass_app, sources_option
 from veille.errors import ConfigError
+from veille.settings import check_secret_key
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -60,10 +61,9 @@ def serve(
     app: AppContext, host: str, port: int, no_scheduler: bool, sources_path: Path | None
 ) -> None:
     """Lance l'application web et la collecte planifiée (VEILLE_COLLECT_EVERY)."""
-    from veille.web.app import MISSING_SECRET, create_app
+    from veille.web.app import create_app
 
-    if not app.settings.secret_key:
-        raise ConfigError(MISSING_SECRET)
+    check_secret_key(app.settings.secret_key)
     _check_port_free(host, port)
     _configure_logging()
     session_factory = app.session_factory()

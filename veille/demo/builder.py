@@ -110,6 +110,8 @@ def demo_settings(directory: Path, port: int) -> Settings:
         secret_key=secrets.token_urlsafe(32),
         public_url=f"http://127.0.0.1:{port}",
         model_dir=str(directory / "modeles"),
+        # The demonstration's sites are served on this machine.
+        allow_private_networks="127.0.0.0/8,::1/128",
     )
 
 

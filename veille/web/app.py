@@ -17,8 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from db.errors import NotFoundError
-from veille.errors import ConfigError
-from veille.settings import Settings
+from veille.settings import Settings, check_secret_key
 from veille.web import admin, archive, changes, curation, edition, health, login, subscriptions
 from veille.web.deps import LoginRequired
 from veille.web.security import SecurityHeadersMiddleware
@@ -31,17 +30,11 @@ if TYPE_CHECKING:
 STATIC_DIR = Path(__file__).with_name("static")
 SESSION_COOKIE = "veille_session"
 SESSION_MAX_AGE = 12 * 3600
-MISSING_SECRET = (
-    "VEILLE_SECRET_KEY n'est pas définie : elle signe les sessions et les liens. "
-    'Générez-en une (par exemple : python -c "import secrets; print(secrets.token_urlsafe(32))") '
-    "et exportez-la avant de lancer le serveur."
-)
 
 
 def create_app(settings: Settings, session_factory: "sessionmaker[Session]") -> FastAPI:
     """Build the app; refuses to run without a signing key."""
-    if not settings.secret_key:
-        raise ConfigError(MISSING_SECRET)
+    check_secret_key(settings.secret_key)
     app = FastAPI(title="Veille IA", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.session_factory = session_factory
