@@ -29,7 +29,8 @@ from urllib.request import getproxies
 import httpx
 
 from veille.errors import FetchError
-from veille.netguard import GuardedTransport, Network, request_checker
+from veille.netguard import GuardedTransport, request_checker
+from veille.networks import Network
 from veille.types import Fetched, NotModified
 
 FEED_ACCEPT = (
