@@ -2,7 +2,14 @@
 
 HTML is cleaned with nh3 (an allow-list: no script, style, iframe, event
 handler or tracking pixel survives) and relative links are resolved against
-the entry's address in the same pass.
+the entry's address in the same pass. It is cleaned once, here, and stored
+clean: the web app shows it as stored.
+
+An HTML parser's cost grows with the square of the nesting depth, so a
+hostile summary of 200,000 nested ``<div>`` would take minutes. Before
+parsing, the fragment is cut to ``MAX_HTML_CHARS`` and at the first element
+deeper than ``MAX_HTML_DEPTH``, by a linear scan of its tags, and the cut is
+marked in the text.
 """
 
 import hashlib
@@ -41,6 +48,17 @@ _PIXEL = re.compile(
     re.IGNORECASE,
 )
 _TAG = re.compile(r"<[^>]*>")
+MAX_HTML_CHARS = 100_000
+MAX_HTML_DEPTH = 64
+TRUNCATED_MARK = "<p>[…] (contenu tronqué)</p>"
+_START_OR_END_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
+# Elements that never nest (void), or whose end tag may be left out because the
+# next one closes them: counting them would take a list of <p> for depth.
+_FLAT_ELEMENTS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
+    "tfoot", "option", "optgroup", "colgroup", "rb", "rp", "rt", "rtc",
+})  # fmt: skip
 _FUTURE_TOLERANCE = timedelta(days=1)
 
 
@@ -84,6 +102,7 @@ def clean_html(fragment: str, base_url: str | None = None) -> str:
     """Sanitised HTML with absolute links; tracking pixels removed."""
     if not fragment:
         return ""
+    fragment = bounded_html(fragment)
     if "<img" in fragment or "<IMG" in fragment:
         fragment = _IMG.sub(_drop_pixel, fragment)
     return nh3.clean(
@@ -94,6 +113,26 @@ def clean_html(fragment: str, base_url: str | None = None) -> str:
         url_relative=("rewrite_with_base", base_url) if base_url else "deny",
         link_rel="noopener noreferrer nofollow",
     ).strip()
+
+
+def bounded_html(fragment: str) -> str:
+    """``fragment`` cut to a size and nesting depth whose parsing cost is bounded."""
+    cut = len(fragment) > MAX_HTML_CHARS
+    if cut:
+        fragment = fragment[:MAX_HTML_CHARS]
+    depth = 0
+    for tag in _START_OR_END_TAG.finditer(fragment):
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name in _FLAT_ELEMENTS or tag.group(0).endswith("/>"):
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+            continue
+        depth += 1
+        if depth > MAX_HTML_DEPTH:
+            fragment, cut = fragment[: tag.start()], True
+            break
+    return fragment + TRUNCATED_MARK if cut else fragment
 
 
 def html_to_text(fragment: str) -> str:

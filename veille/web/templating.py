@@ -1,9 +1,10 @@
 """The one Jinja2 environment of the web app, shared by every router.
 
-Autoescape is on for every template. Fetched HTML (article summaries, page
-diffs) is only ever shown through the ``safe_html`` filter, which cleans it
-again with nh3 even though the collectors already did: the database is not
-trusted to hold only clean markup.
+Autoescape is on for every template. Fetched HTML is sanitised once, when it
+is collected (``veille.collect.normalise.clean_html``, bounded in size and
+depth), and page diffs are built from escaped text: both are stored clean and
+shown through the ``stored_html`` filter as they are. Cleaning them again on
+every view cost as much as collecting them, on every page load.
 """
 
 from datetime import datetime, timedelta
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import nh3
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -20,26 +20,11 @@ from newsletter.weeks import IsoWeek
 from veille.web.csrf import csrf_field
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
-_ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "i", "ins",
-    "li", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "u", "ul",
-}  # fmt: skip
-_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "span": {"class"}}
 
 
-def safe_html(value: str | None) -> Markup:
-    """Clean fetched HTML (again) and mark it safe for the template."""
-    if not value:
-        return Markup("")
-    cleaned = nh3.clean(
-        value,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return Markup(cleaned)  # cleaned by nh3 just above
+def stored_html(value: str | None) -> Markup:
+    """HTML that was sanitised before it was stored, marked safe for the template."""
+    return Markup(value or "")  # sanitised at collection, or built from escaped text
 
 
 @pass_context
@@ -62,7 +47,7 @@ def _build() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES_DIR)
     templates.env.autoescape = True
     templates.env.globals["csrf_field"] = csrf_field
-    templates.env.filters["safe_html"] = safe_html
+    templates.env.filters["stored_html"] = stored_html
     templates.env.filters["local_datetime"] = local_datetime
     templates.env.filters["shift_week"] = shift_week
     return templates
