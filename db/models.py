@@ -262,6 +262,8 @@ class Subscriber(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None]
     unsubscribed_at: Mapped[datetime | None]
+    # Written into preference links; raising it revokes the links already sent.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Delivery(Base):
@@ -298,3 +300,6 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Written into each session cookie; raising it ends every session of the
+    # account (sign-out, password change, account disabled).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

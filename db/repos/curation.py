@@ -61,6 +61,12 @@ def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """Revoke every signed-in session of ``user`` (their cookies carry the old version)."""
+    user.session_version += 1
+    session.flush()
+
+
 def record_login(
     session: Session, user: User, when: datetime, new_password_hash: str | None = None
 ) -> None:

@@ -19,5 +19,16 @@ def add_or_update(session: Session, email: str, role: str, password_hash: str) -
         session.add(user)
     else:
         user.role, user.password_hash, user.active = role, password_hash, True
+        user.session_version += 1  # a reset password ends the sessions opened with the old one
     session.flush()
     return user, created
+
+
+def disable(session: Session, email: str) -> User | None:
+    """Disable the account and end its sessions; None when there is no such account."""
+    user = get_by_email(session, email)
+    if user is not None:
+        user.active = False
+        user.session_version += 1
+        session.flush()
+    return user

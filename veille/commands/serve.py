@@ -38,7 +38,8 @@ def run_server(app: "FastAPI", host: str, port: int) -> None:
     """Serve until Ctrl-C (uvicorn, in this process)."""
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=port, proxy_headers=True, log_level="info")
+    # Forwarded headers are read by the app, only from VEILLE_TRUSTED_PROXIES.
+    config = uvicorn.Config(app, host=host, port=port, proxy_headers=False, log_level="info")
     uvicorn.Server(config).run()
 
 

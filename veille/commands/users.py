@@ -47,3 +47,17 @@ def _read_password() -> str:
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
     return str(click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True))
+
+
+@users.command()
+@click.argument("email")
+@pass_app
+def disable(app: AppContext, email: str) -> None:
+    """Désactive un compte et ferme aussitôt ses sessions ouvertes."""
+    from db.engine import session_scope
+    from db.repos.users import disable as disable_account
+
+    with session_scope(app.session_factory()) as session:
+        if disable_account(session, email) is None:
+            raise UserError(f"aucun compte {email!r}")
+    click.echo(f"Compte {email} désactivé ; ses sessions sont fermées.")

@@ -15,13 +15,16 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from db.errors import NotFoundError
+from veille.networks import parse_networks
 from veille.settings import Settings, check_secret_key
 from veille.web import admin, archive, changes, curation, edition, health, login, subscriptions
 from veille.web.deps import LoginRequired
 from veille.web.security import SecurityHeadersMiddleware
 from veille.web.templating import templates
+from veille.web.throttle import LoginThrottle
 from veille.web.views import Labels
 
 if TYPE_CHECKING:
@@ -38,7 +41,7 @@ def create_app(settings: Settings, session_factory: "sessionmaker[Session]") -> 
     app = FastAPI(title="Veille IA", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.session_factory = session_factory
-    app.state.login_throttle = login.LoginThrottle()
+    app.state.login_throttle = LoginThrottle()
     app.state.labels = Labels.load(settings)
     _add_middleware(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -57,6 +60,10 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         https_only=settings.public_url.startswith("https://"),
     )
     app.add_middleware(SecurityHeadersMiddleware, https=settings.public_url.startswith("https://"))
+    trusted = [str(network) for network in parse_networks(settings.trusted_proxies)]
+    if trusted:
+        # Outermost: the client address is the forwarded one before anything reads it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
 
 
 def _include_routers(app: FastAPI) -> None:

@@ -5,7 +5,6 @@ before answering, so a redirect never races the commit; the dependency
 rolls back whatever was left uncommitted and closes the session.
 """
 
-import hashlib
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -17,7 +16,7 @@ from db.repos import curation
 from veille.settings import Settings
 
 SESSION_USER = "uid"
-SESSION_FINGERPRINT = "pwd"
+SESSION_VERSION = "ver"
 
 
 class LoginRequired(Exception):  # a signal, not a failure
@@ -42,18 +41,18 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def password_fingerprint(user: User) -> str:
-    """A short digest of the password hash: changing the password ends old sessions."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
 def sign_in(request: Request, user: User) -> None:
     request.session.clear()
     request.session[SESSION_USER] = user.id
-    request.session[SESSION_FINGERPRINT] = password_fingerprint(user)
+    request.session[SESSION_VERSION] = user.session_version
 
 
-def sign_out(request: Request) -> None:
+def sign_out(request: Request, db: Session) -> None:
+    """End this session and, server-side, every copy of its cookie."""
+    user = optional_user(request, db)
+    if user is not None:
+        curation.end_sessions(db, user)
+        db.commit()
     request.session.clear()
 
 
@@ -64,8 +63,8 @@ def optional_user(request: Request, db: Annotated[Session, Depends(get_db)]) -> 
     user = curation.get_user(db, user_id)
     if user is None or not user.active:
         return None
-    if request.session.get(SESSION_FINGERPRINT) != password_fingerprint(user):
-        return None
+    if request.session.get(SESSION_VERSION) != user.session_version:
+        return None  # signed out, password changed or account disabled since
     return user
 
 

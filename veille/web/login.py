@@ -2,13 +2,10 @@
 
 The error never says whether the address exists (an unknown address costs
 the same Argon2 verification as a wrong password), and repeated failures
-from one address or for one account are refused for a while.
+are slowed by growing delays per account and client address
+(``veille.web.throttle``), never by locking the account.
 """
 
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated
@@ -24,47 +21,11 @@ from veille.web.csrf import CSRF, rotate_csrf_token
 from veille.web.deps import DbSession, optional_user, sign_in, sign_out
 from veille.web.safety import safe_next
 from veille.web.templating import templates
+from veille.web.throttle import LoginThrottle
 
 router = APIRouter()
 BAD_CREDENTIALS = "Adresse ou mot de passe incorrect."
-TOO_MANY = "Trop de tentatives de connexion. Réessayez dans quelques minutes."
-
-
-class LoginThrottle:
-    """At most ``limit`` failures per key within ``window`` seconds (in memory)."""
-
-    def __init__(
-        self, limit: int = 5, window: float = 900.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()  # requests run in a thread pool
-
-    def _recent(self, key: str) -> int:
-        """Failures of ``key`` still inside the window; forgets the expired ones."""
-        failures = self._failures.get(key)
-        if failures is None:
-            return 0
-        horizon = self.clock() - self.window
-        while failures and failures[0] <= horizon:
-            failures.popleft()
-        if not failures:
-            del self._failures[key]
-        return len(failures)
-
-    def blocked(self, *keys: str) -> bool:
-        with self._lock:
-            return any(self._recent(key) >= self.limit for key in keys)
-
-    def fail(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.setdefault(key, deque()).append(self.clock())
-
-    def reset(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+TOO_MANY = "Trop de tentatives de connexion. Réessayez dans {wait}."
 
 
 @cache
@@ -97,21 +58,29 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     email = email.strip().lower()
-    keys = (f"ip:{request.client.host if request.client else '?'}", f"email:{email}")
+    client = request.client.host if request.client else "?"
     throttle: LoginThrottle = request.app.state.login_throttle
-    if throttle.blocked(*keys):
-        return _login_page(request, safe_next(next), TOO_MANY, status=429)
+    wait = throttle.wait(email, client)
+    if wait > 0:
+        message = TOO_MANY.format(wait=_duration(wait))
+        return _login_page(request, safe_next(next), message, status=429)
     user = _authenticate(db, email, password)
     if user is None:
-        throttle.fail(*keys)
+        throttle.fail(email, client)
         return _login_page(request, safe_next(next), BAD_CREDENTIALS, status=400)
-    throttle.reset(keys[1])
+    throttle.succeed(email, client)
     new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
     curation.record_login(db, user, datetime.now(UTC), new_hash)
     db.commit()
     sign_in(request, user)
     rotate_csrf_token(request)
     return RedirectResponse(safe_next(next), status_code=303)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    return f"{-(-seconds // 60):.0f} min"
 
 
 def _authenticate(db: DbSession, email: str, password: str) -> User | None:
@@ -123,6 +92,6 @@ def _authenticate(db: DbSession, email: str, password: str) -> User | None:
 
 
 @router.post("/logout", dependencies=[CSRF])
-def logout(request: Request) -> Response:
-    sign_out(request)
+def logout(request: Request, db: DbSession) -> Response:
+    sign_out(request, db)
     return RedirectResponse("/login", status_code=303)

@@ -23,8 +23,8 @@ from newsletter.subscriptions import confirmation_email, read_csv, valid_email, 
 from veille import newsletter_config as config
 from veille.web.csrf import CSRF
 from veille.web.deps import AdminUser, DbSession, SettingsDep
-from veille.web.login import LoginThrottle
 from veille.web.templating import templates
+from veille.web.throttle import WindowLimit
 from veille.web.views import FLASH_KEY, page
 
 router = APIRouter(prefix="/abonnement")
@@ -101,13 +101,13 @@ def _throttled(request: Request, email: str) -> bool:
     so that the form cannot be used to flood someone's mailbox."""
     state = request.app.state
     if not hasattr(state, "subscribe_throttles"):
-        state.subscribe_throttles = (LoginThrottle(3, 3600.0), LoginThrottle(30, 3600.0))
+        state.subscribe_throttles = (WindowLimit(3, 3600.0), WindowLimit(30, 3600.0))
     by_address, by_client = state.subscribe_throttles
     client = request.client.host if request.client else "?"
     if by_address.blocked(email) or by_client.blocked(client):
         return True
-    by_address.fail(email)
-    by_client.fail(client)
+    by_address.record(email)
+    by_client.record(client)
     return False
 
 

@@ -50,6 +50,14 @@ class Client:
     def post(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", url, **kwargs)
 
+    def cookie(self, name: str) -> str:
+        value = self._client.cookies.get(name)
+        assert value, f"pas de cookie {name}"
+        return value
+
+    def set_cookie(self, name: str, value: str) -> None:
+        self._client.cookies.set(name, value)
+
     def csrf(self, page: str = "/login") -> str:
         """The CSRF token rendered in a page's forms."""
         match = _CSRF.search(self.get(page).text)
@@ -75,9 +83,9 @@ def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
 
 
 @contextmanager
-def open_client(app: FastAPI) -> Iterator[Client]:
+def open_client(app: FastAPI, address: str = "192.0.2.10") -> Iterator[Client]:
     """A client of the app, seen as coming from one address."""
-    transport = httpx.ASGITransport(app=app, client=("192.0.2.10", 50000))
+    transport = httpx.ASGITransport(app=app, client=(address, 50000))
     with start_blocking_portal() as portal:
         async_client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
         try:
