@@ -25,7 +25,7 @@ class Backoff:
     def delay(self, failures: int) -> float:
         if failures < self.free:
             return 0.0
-        return min(self.cap, self.base * 2 ** (failures - self.free))
+        return min(self.cap, self.base * 2.0 ** (failures - self.free))
 
 
 class LoginThrottle:
