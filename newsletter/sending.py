@@ -121,7 +121,7 @@ class Composer:
 
     def compose(self, subscriber: Subscriber, now: datetime) -> Outgoing:
         template = self.template(profile_of(subscriber), now)
-        links = self.signer.for_recipient(subscriber.id)
+        links = self.signer.for_recipient(subscriber.id, subscriber.token_version)
         return template.for_recipient(subscriber.email, subscriber.name, links)
 
 

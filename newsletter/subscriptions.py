@@ -15,10 +15,14 @@ from db.models import Subscriber
 from db.repos.subscribers import SubscriberData, normalise_email
 from newsletter.content import LabelCatalog
 from newsletter.errors import ImportFileError
-from newsletter.links import LinkSigner
+from newsletter.links import LinkSigner, SubscriptionRequest
 from newsletter.message import simple_message
 
 HEADER = ("email", "name", "direction", "themes", "jobs")
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP,
+# "CSV Injection"): exported, such a cell gets a leading apostrophe, which the
+# import takes off again so that an export re-imports as it was.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
 MAX_ERRORS_SHOWN = 10
 
@@ -38,7 +42,17 @@ def _check_labels(ids: Sequence[str], allowed: Sequence[str], what: str) -> str 
     return None
 
 
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never evaluates."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _restored(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+
+
 def _row(values: dict[str, str], labels: LabelCatalog) -> tuple[SubscriberData | None, str | None]:
+    values = {key: _restored(value or "") for key, value in values.items() if key}
     email = normalise_email(values.get("email") or "")
     if not valid_email(email):
         return None, f"adresse invalide {email!r}"
@@ -54,7 +68,16 @@ def _row(values: dict[str, str], labels: LabelCatalog) -> tuple[SubscriberData |
 
 def read_csv(text: str, labels: LabelCatalog) -> list[SubscriberData]:
     """Parse and check a whole file; ImportFileError lists the bad lines."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _read_rows(reader, labels)
+    except csv.Error as error:
+        raise ImportFileError(
+            f"fichier CSV illisible, ligne {reader.line_num} : {error}"
+        ) from error
+
+
+def _read_rows(reader: "csv.DictReader[str]", labels: LabelCatalog) -> list[SubscriberData]:
     header = tuple(name.strip() for name in reader.fieldnames or ())
     if header != HEADER:
         raise ImportFileError(
@@ -82,18 +105,19 @@ def read_csv(text: str, labels: LabelCatalog) -> list[SubscriberData]:
 
 def write_csv(subscribers: Iterable[Subscriber]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF (RFC 4180): the writer then quotes a cell holding a lone CR, which
+    # would otherwise split the row when read back.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     for subscriber in subscribers:
-        writer.writerow(
-            (
-                subscriber.email,
-                subscriber.name,
-                subscriber.direction,
-                ";".join(subscriber.themes or ()),
-                ";".join(subscriber.jobs or ()),
-            )
+        cells = (
+            subscriber.email,
+            subscriber.name,
+            subscriber.direction,
+            ";".join(subscriber.themes or ()),
+            ";".join(subscriber.jobs or ()),
         )
+        writer.writerow([neutralise(cell) for cell in cells])
     return out.getvalue()
 
 
@@ -121,14 +145,24 @@ Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.
 
 
 def confirmation_email(
-    subscriber: Subscriber, signer: LinkSigner, mail_from: str, max_age: int, now: datetime
+    subscriber: Subscriber,
+    request: SubscriptionRequest,
+    signer: LinkSigner,
+    mail_from: str,
+    max_age: int,
+    now: datetime,
 ) -> bytes:
-    """The double opt-in email, or a preferences link for an address already active."""
+    """The double opt-in email, or a preferences link for an address already active.
+
+    The choices made in the form travel in the confirmation link: nothing of
+    the subscriber changes until the owner of the address confirms.
+    """
     if subscriber.status == "active":
-        text = ALREADY_TEXT.format(url=signer.manage_url(subscriber.id))
+        text = ALREADY_TEXT.format(url=signer.manage_url(subscriber.id, subscriber.token_version))
         subject = "Votre abonnement à la veille IA"
     else:
-        text = CONFIRM_TEXT.format(url=signer.confirm_url(subscriber.id), hours=max_age // 3600)
+        url = signer.confirm_url(subscriber.id, request)
+        text = CONFIRM_TEXT.format(url=url, hours=max_age // 3600)
         subject = "Confirmez votre abonnement à la veille IA"
     message = simple_message(mail_from, subscriber.email, subject, text, now)
     return message.as_bytes()

@@ -58,20 +58,42 @@ def _apply(subscriber: Subscriber, data: SubscriberData) -> None:
     subscriber.themes, subscriber.jobs = list(data.themes), list(data.jobs)
 
 
-def import_active(
-    session: Session, rows: Iterable[SubscriberData], now: datetime
-) -> tuple[int, int, int]:
-    """Create or update each address as active; returns (created, updated, kept unsubscribed).
+# Why an import leaves an address alone, by status.
+IMPORT_SKIP_REASONS = {
+    "unsubscribed": "désabonnée à la demande de son titulaire",
+    "bounced": "en erreur de remise (rejets répétés du serveur de messagerie)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    created: int
+    updated: int
+    skipped: dict[str, str]  # address → reason
+
+    def describe(self) -> str:
+        """The result in one French sentence, then one line per skipped address."""
+        lines = [f"{self.created} abonné(s) créé(s), {self.updated} mis à jour"]
+        if self.skipped:
+            lines[0] += f", {len(self.skipped)} ignoré(s)"
+            lines += [f"- {email} : {why}" for email, why in sorted(self.skipped.items())]
+        lines[0] += "."
+        return "\n".join(lines)
+
+
+def import_active(session: Session, rows: Iterable[SubscriberData], now: datetime) -> ImportReport:
+    """Create or update each address as active, except those that left or bounce.
 
     The authority vouches for its agents, so imported addresses need no
-    confirmation and a bounced address is tried again. An address whose owner
-    unsubscribed stays unsubscribed: an import must not override that choice.
+    confirmation. An address whose owner unsubscribed, or that bounced, is
+    never reactivated by an import: it is skipped and reported with its reason.
     """
-    created = updated = refused = 0
+    created = updated = 0
+    skipped: dict[str, str] = {}
     for data in rows:
         subscriber = get_by_email(session, data.email)
-        if subscriber is not None and subscriber.status == "unsubscribed":
-            refused += 1
+        if subscriber is not None and subscriber.status in IMPORT_SKIP_REASONS:
+            skipped[subscriber.email] = IMPORT_SKIP_REASONS[subscriber.status]
             continue
         if subscriber is None:
             subscriber = Subscriber(email=normalise_email(data.email))
@@ -84,23 +106,31 @@ def import_active(
         subscriber.confirmed_at = subscriber.confirmed_at or now
         subscriber.unsubscribed_at = None
         session.flush()
-    return created, updated, refused
+    return ImportReport(created, updated, skipped)
 
 
 def request(session: Session, data: SubscriberData) -> Subscriber:
-    """Record a subscription request; an active subscriber is left as is."""
+    """The subscriber a public form names, created as pending when new.
+
+    An existing subscriber is left exactly as it is, whatever its status:
+    anyone can type an address, and only its owner, through the emailed link,
+    may change it (``confirm`` applies the request then).
+    """
     subscriber = get_by_email(session, data.email)
     if subscriber is None:
         subscriber = Subscriber(email=normalise_email(data.email), status="pending")
-        session.add(subscriber)
-    if subscriber.status != "active":
         _apply(subscriber, data)
-        subscriber.status = "pending"
-    session.flush()
+        session.add(subscriber)
+        session.flush()
     return subscriber
 
 
-def confirm(session: Session, subscriber: Subscriber, now: datetime) -> None:
+def confirm(
+    session: Session, subscriber: Subscriber, now: datetime, data: SubscriberData | None = None
+) -> None:
+    """The owner confirmed: apply what they asked for (if given) and activate."""
+    if data is not None:
+        _apply(subscriber, data)
     if subscriber.status != "active":
         subscriber.status, subscriber.bounce_count = "active", 0
         subscriber.confirmed_at, subscriber.unsubscribed_at = now, None
@@ -120,8 +150,16 @@ def set_preferences(
 
 
 def unsubscribe(session: Session, subscriber: Subscriber, now: datetime) -> None:
+    """Unsubscribe, and revoke the preference links already sent."""
     if subscriber.status != "unsubscribed":
         subscriber.status, subscriber.unsubscribed_at = "unsubscribed", now
+        subscriber.token_version += 1
+    session.flush()
+
+
+def renew_links(session: Session, subscriber: Subscriber) -> None:
+    """Revoke every preference link sent so far; new ones carry the new version."""
+    subscriber.token_version += 1
     session.flush()
 
 

@@ -50,7 +50,8 @@ def test_import_then_export_round_trips(
             ("referente@exemple.fr", "active", ["juridique", "technique"], ["juriste"]),
         ]
     exported = run("subscribers", "export")
-    assert exported.output == CSV.replace("Agent.Un@Exemple.fr", "agent.un@exemple.fr")
+    expected = CSV.replace("Agent.Un@Exemple.fr", "agent.un@exemple.fr")
+    assert exported.output == expected.replace("\n", "\r\n")
 
 
 def test_a_bad_file_imports_nothing_and_says_why(

@@ -24,7 +24,8 @@ def import_(app: AppContext, file: Path) -> None:
     """Importe FILE.csv : les adresses importées sont actives sans confirmation.
 
     Le fichier est vérifié en entier avant toute écriture : une ligne fausse
-    et rien n'est importé. Une adresse désabonnée le reste.
+    et rien n'est importé. Une adresse désabonnée ou en erreur de remise n'est
+    jamais réactivée : elle est ignorée, avec la raison.
     """
     from db.engine import session_scope
     from db.repos.subscribers import import_active
@@ -41,11 +42,8 @@ def import_(app: AppContext, file: Path) -> None:
     except ImportFileError as error:
         raise VeilleError(f"{file} : {error}") from error
     with session_scope(app.session_factory()) as session:
-        created, updated, refused = import_active(session, rows, utcnow())
-    message = f"{created} abonné(s) créé(s), {updated} mis à jour"
-    if refused:
-        message += f", {refused} laissé(s) désabonné(s) à leur demande"
-    click.echo(message + ".")
+        report = import_active(session, rows, utcnow())
+    click.echo(report.describe())
 
 
 @subscribers.command()

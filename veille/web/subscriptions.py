@@ -18,7 +18,14 @@ from db.models import Subscriber
 from db.repos import subscribers as repo
 from db.types import utcnow
 from newsletter.errors import DeliveryError, ImportFileError, LinkError
-from newsletter.links import CONFIRM, MANAGE, UNSUBSCRIBE
+from newsletter.links import (
+    CONFIRM,
+    MANAGE,
+    REVOKED,
+    UNSUBSCRIBE,
+    LinkClaim,
+    SubscriptionRequest,
+)
 from newsletter.subscriptions import confirmation_email, read_csv, valid_email, write_csv
 from veille import newsletter_config as config
 from veille.web.csrf import CSRF
@@ -34,6 +41,10 @@ FormList = Annotated[list[str], Form()]
 SENT = "Si cette adresse peut recevoir la lettre, un courriel vient de lui être envoyé."
 MAIL_FAILED = "Le courriel n'a pas pu être envoyé. Réessayez dans quelques minutes."
 GONE = "Ce lien ne correspond à aucun abonnement."
+LINKS_RENEWED = (
+    "Vos anciens liens ne fonctionnent plus. L'adresse de cette page est votre nouveau lien ; "
+    "les prochaines lettres le contiendront."
+)
 
 
 def _page(request: Request, name: str, status: int = 200, **context: object) -> Response:
@@ -47,14 +58,22 @@ def _message(request: Request, title: str, message: str, status: int = 200) -> R
     return _page(request, "message.html", status, title=title, message=message)
 
 
-def _subscriber(request: Request, db: DbSession, action: str, token: str) -> Subscriber:
+def _claim(
+    request: Request, db: DbSession, action: str, token: str
+) -> tuple[Subscriber, LinkClaim]:
     settings = request.app.state.settings
     max_age = config.confirm_max_age(settings) if action == CONFIRM else None
-    subscriber_id = config.signer(settings).read(action, token, max_age=max_age)
-    subscriber = repo.get(db, subscriber_id)
+    claim = config.signer(settings).read(action, token, max_age=max_age)
+    subscriber = repo.get(db, claim.subscriber_id)
     if subscriber is None:
         raise LinkError(GONE)
-    return subscriber
+    if action == MANAGE and claim.version != subscriber.token_version:
+        raise LinkError(REVOKED)
+    return subscriber, claim
+
+
+def _subscriber(request: Request, db: DbSession, action: str, token: str) -> Subscriber:
+    return _claim(request, db, action, token)[0]
 
 
 def _known(ids: list[str], allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -82,18 +101,21 @@ def subscribe(
         error = "Adresse électronique invalide."
         return _page(request, "subscribe.html", 400, values=values, error=error)
     catalog = config.label_catalog()
-    data = repo.SubscriberData(
-        email=email,
+    asked = SubscriptionRequest(
         name=name.strip()[:200],
         direction=direction.strip()[:200],
         themes=_known(themes, catalog.ids_of("theme")),
         jobs=_known(jobs, catalog.ids_of("job")),
     )
-    subscriber = repo.request(db, data)
+    subscriber = repo.request(db, _data(email, asked))
     db.commit()
     if _throttled(request, subscriber.email):
         return _message(request, "Vérifiez votre messagerie", SENT)  # the same answer
-    return _send_confirmation(request, settings, subscriber)
+    return _send_confirmation(request, settings, subscriber, asked)
+
+
+def _data(email: str, asked: SubscriptionRequest) -> repo.SubscriberData:
+    return repo.SubscriberData(email, asked.name, asked.direction, asked.themes, asked.jobs)
 
 
 def _throttled(request: Request, email: str) -> bool:
@@ -111,9 +133,12 @@ def _throttled(request: Request, email: str) -> bool:
     return False
 
 
-def _send_confirmation(request: Request, settings: SettingsDep, subscriber: Subscriber) -> Response:
+def _send_confirmation(
+    request: Request, settings: SettingsDep, subscriber: Subscriber, asked: SubscriptionRequest
+) -> Response:
     message = confirmation_email(
         subscriber,
+        asked,
         config.signer(settings),
         settings.mail_from,
         config.confirm_max_age(settings),
@@ -148,10 +173,10 @@ def confirm_page(request: Request, db: DbSession, token: str) -> Response:
 @router.post("/confirmer/{token}", dependencies=[CSRF])
 def confirm(request: Request, db: DbSession, settings: SettingsDep, token: str) -> Response:
     try:
-        subscriber = _subscriber(request, db, CONFIRM, token)
+        subscriber, claim = _claim(request, db, CONFIRM, token)
     except LinkError as error:
         return _message(request, "Lien invalide", str(error), 400)
-    repo.confirm(db, subscriber, utcnow())
+    repo.confirm(db, subscriber, utcnow(), _data(subscriber.email, claim.request))
     db.commit()
     return _preferences_page(request, settings, subscriber, "Votre abonnement est confirmé.")
 
@@ -159,13 +184,15 @@ def confirm(request: Request, db: DbSession, settings: SettingsDep, token: str) 
 def _preferences_page(
     request: Request, settings: SettingsDep, subscriber: Subscriber, flash: str = ""
 ) -> Response:
-    signer = config.signer(settings)
+    links = config.signer(settings).for_recipient(subscriber.id, subscriber.token_version)
+    manage_url = _path(links.manage_url)
     return _page(
         request,
         "preferences.html",
         subscriber=subscriber,
-        manage_url=_path(signer.manage_url(subscriber.id)),
-        unsubscribe_url=_path(signer.unsubscribe_url(subscriber.id)),
+        manage_url=manage_url,
+        renew_url=manage_url + "/renouveler",
+        unsubscribe_url=_path(links.unsubscribe_url),
         flash=flash,
     )
 
@@ -209,6 +236,18 @@ def save_preferences(
     return _preferences_page(request, settings, subscriber, "Vos préférences sont enregistrées.")
 
 
+@router.post("/preferences/{token}/renouveler", dependencies=[CSRF])
+def renew_links(request: Request, db: DbSession, settings: SettingsDep, token: str) -> Response:
+    """Revoke the preference links sent so far (a forwarded email, a shared inbox)."""
+    try:
+        subscriber = _subscriber(request, db, MANAGE, token)
+    except LinkError as error:
+        return _message(request, "Lien invalide", str(error), 400)
+    repo.renew_links(db, subscriber)
+    db.commit()
+    return _preferences_page(request, settings, subscriber, LINKS_RENEWED)
+
+
 @router.get("/desabonnement/{token}")
 def unsubscribe_page(request: Request, db: DbSession, token: str) -> Response:
     try:
@@ -227,7 +266,7 @@ def unsubscribe(request: Request, db: DbSession, settings: SettingsDep, token: s
         return _message(request, "Lien invalide", str(error), 400)
     repo.unsubscribe(db, subscriber, utcnow())
     db.commit()
-    manage_url = _path(config.signer(settings).manage_url(subscriber.id))
+    manage_url = _path(config.signer(settings).manage_url(subscriber.id, subscriber.token_version))
     return _page(request, "unsubscribed.html", manage_url=manage_url)
 
 
@@ -265,10 +304,7 @@ async def import_csv(
         return _admin_page(request, user, db, "Le fichier doit être encodé en UTF-8.", 400)
     except ImportFileError as error:
         return _admin_page(request, user, db, str(error), 400)
-    created, updated, refused = repo.import_active(db, rows, utcnow())
+    report = repo.import_active(db, rows, utcnow())
     db.commit()
-    message = f"{created} abonné(s) créé(s), {updated} mis à jour"
-    if refused:
-        message += f", {refused} laissé(s) désabonné(s) à leur demande"
-    request.session[FLASH_KEY] = message + "."
+    request.session[FLASH_KEY] = report.describe()
     return _admin_page(request, user, db)

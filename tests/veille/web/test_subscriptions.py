@@ -1,6 +1,8 @@
 """Public subscription pages: double opt-in, preferences, one-click unsubscribe (RFC 8058)."""
 
+import csv
 import dataclasses
+import io
 import re
 from collections.abc import Iterator
 from html import unescape
@@ -18,6 +20,7 @@ from newsletter.delivery import SmtpConfig, SmtpSender
 from tests.newsletter.factories import sample_week, send_week, subscriber
 from tests.newsletter.smtp_server import RecordingHandler, smtp_server
 from tests.veille.web.conftest import ADMIN_EMAIL, CHROMIUM, CHROMIUM_ARGS, Client
+from veille.newsletter_config import signer
 from veille.settings import Settings
 from veille.web.app import create_app
 
@@ -128,8 +131,6 @@ def test_an_expired_confirmation_link_is_refused(
 def test_preferences_from_the_signed_link(
     client: Client, settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:
-    from veille.newsletter_config import signer
-
     with session_factory() as session:
         row = subscriber(session, "ref@exemple.fr", themes=("technique",))
         session.commit()
@@ -227,10 +228,10 @@ def test_admin_imports_and_exports_csv(client: Client, accounts: dict[str, str])
     assert done.status_code == 200 and "2 abonné(s) créé(s), 0 mis à jour." in unescape(done.text)
     exported = client.get("/admin/abonnes/export.csv")
     assert exported.headers["content-type"].startswith("text/csv")
-    assert exported.text == CSV
+    assert exported.text == CSV.replace("\n", "\r\n")
     bad = upload(client, CSV + "x@exemple.fr,,,robotique,\n")
     assert bad.status_code == 400 and "ligne 4" in unescape(bad.text)
-    assert client.get("/admin/abonnes/export.csv").text == CSV
+    assert client.get("/admin/abonnes/export.csv").text == CSV.replace("\n", "\r\n")
 
 
 def test_subscriber_admin_is_for_administrators_only(
@@ -248,3 +249,95 @@ def test_the_form_cannot_flood_a_mailbox(
     pages = {subscribe(client, "cible@exemple.fr") for _ in range(5)}
     assert len(pages) == 1
     assert handler.recipients() == ["cible@exemple.fr"] * 3
+
+
+# --- hostile uses of the public pages and of the CSV exchange -----------------------------
+
+
+def add(factory: sessionmaker[Session], email: str, status: str, name: str = "Dominique") -> int:
+    with factory() as session:
+        row = subscriber(session, email, status=status, name=name, themes=("social",))
+        session.commit()
+        return row.id
+
+
+def test_the_public_form_never_changes_a_subscriber_before_confirmation(
+    client: Client, smtp: tuple[RecordingHandler, int], session_factory: sessionmaker[Session]
+) -> None:
+    for email, status in [("parti@exemple.fr", "unsubscribed"), ("actif@exemple.fr", "active")]:
+        add(session_factory, email, status)
+        subscribe(client, email, name='=HYPERLINK("http://x")', themes=["technique"])
+        row = get_subscriber(session_factory, email)
+        assert (row.status, row.name, row.themes) == (status, "Dominique", ["social"])
+
+
+def test_confirming_applies_what_the_owner_asked(
+    client: Client, smtp: tuple[RecordingHandler, int], session_factory: sessionmaker[Session]
+) -> None:
+    handler, _port = smtp
+    add(session_factory, "retour@exemple.fr", "unsubscribed")
+    subscribe(client, "retour@exemple.fr", name="Dominique Martin", themes=["technique"])
+    assert get_subscriber(session_factory, "retour@exemple.fr").status == "unsubscribed"
+    link = path_of(mailed_link(handler))
+    client.form(link, {}, page=link)
+    row = get_subscriber(session_factory, "retour@exemple.fr")
+    assert (row.status, row.name, row.themes) == ("active", "Dominique Martin", ["technique"])
+
+
+def test_an_import_never_reactivates_who_left_or_bounces(
+    client: Client, accounts: dict[str, str], session_factory: sessionmaker[Session]
+) -> None:
+    add(session_factory, "parti@exemple.fr", "unsubscribed")
+    add(session_factory, "rejet@exemple.fr", "bounced")
+    assert client.login(ADMIN_EMAIL).status_code == 303
+    body = "email,name,direction,themes,jobs\nparti@exemple.fr,,,,\nrejet@exemple.fr,,,,\n"
+    text = unescape(upload(client, body).text)
+    assert "0 abonné(s) créé(s), 0 mis à jour, 2 ignoré(s)." in text
+    assert "parti@exemple.fr : désabonnée à la demande de son titulaire" in text
+    assert "rejet@exemple.fr : en erreur de remise" in text
+    assert get_subscriber(session_factory, "parti@exemple.fr").status == "unsubscribed"
+    assert get_subscriber(session_factory, "rejet@exemple.fr").status == "bounced"
+
+
+def test_exports_neutralise_formulas_and_reimport_them_unchanged(
+    client: Client, accounts: dict[str, str], session_factory: sessionmaker[Session]
+) -> None:
+    hostile = {"=cmd|' /C calc'!A0", "+33 1 23", "-2+3", "@SUM(A1)", "\tTab", "\rRetour"}
+    with session_factory() as session:
+        for n, name in enumerate(sorted(hostile)):
+            subscriber(session, f"a{n}@exemple.fr", name=name).direction = name
+        subscriber(session, "=1+1@exemple.fr")
+        session.commit()
+    assert client.login(ADMIN_EMAIL).status_code == 303
+    exported = client.get("/admin/abonnes/export.csv").text
+    cells = [cell for row in csv.reader(io.StringIO(exported, newline="")) for cell in row[:3]]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=1+1@exemple.fr" in cells and "'=cmd|' /C calc'!A0" in cells
+    assert "0 abonné(s) créé(s), 7 mis à jour." in unescape(upload(client, exported).text)
+    names = {get_subscriber(session_factory, f"a{n}@exemple.fr").name for n in range(6)}
+    assert names == {name.strip() for name in hostile}  # the import trims white space
+
+
+def test_preference_links_can_be_revoked(
+    client: Client, settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    subscriber_id = add(session_factory, "ref@exemple.fr", "active")
+    old = path_of(signer(settings).manage_url(subscriber_id))
+    renewed = client.form(old + "/renouveler", {}, page=old)
+    assert "Vos anciens liens ne fonctionnent plus" in unescape(renewed.text)
+    refused = client.get(old)
+    assert refused.status_code == 400 and "remplacé par un plus récent" in unescape(refused.text)
+    row = get_subscriber(session_factory, "ref@exemple.fr")
+    new = path_of(signer(settings).manage_url(subscriber_id, row.token_version))
+    assert client.get(new).status_code == 200
+
+
+def test_unsubscribing_revokes_preference_links_but_not_unsubscribe_links(
+    client: Client, settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    subscriber_id = add(session_factory, "ref@exemple.fr", "active")
+    links = signer(settings).for_recipient(subscriber_id)
+    left = client.post(path_of(links.unsubscribe_url), content=b"List-Unsubscribe=One-Click")
+    assert left.status_code == 200
+    assert client.get(path_of(links.manage_url)).status_code == 400
+    assert client.get(path_of(links.unsubscribe_url)).status_code == 200
