@@ -10,7 +10,12 @@ from babel.dates import format_date
 
 from newsletter.errors import WeekError
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# « 2026-W49 » (ISO 8601) and its French spelling « 2026-S49 », in either case.
+_WEEK = re.compile(r"^(\d{4})-[WS](\d{1,2})$", re.IGNORECASE)
+# Years a week may belong to: beyond them the week's bounds and its neighbours
+# would leave what dates can hold.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+WEEK_FORMAT = "AAAA-Wnn, par exemple 2026-W49"
 FRENCH_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 LOCALE = "fr_FR"
 
@@ -44,10 +49,14 @@ class IsoWeek:
 
 
 def parse_week(text: str) -> IsoWeek:
+    """An ISO week from « 2026-W49 », « 2026-w49 », « 2026-S49 » or « 2026-s49 »."""
     match = _WEEK.match(text.strip())
     if match is None:
-        raise WeekError(f"semaine invalide : {text!r} (attendu : AAAA-Snn, par exemple 2026-W48)")
+        raise WeekError(f"semaine invalide : {text!r} (attendu : {WEEK_FORMAT})")
     year, week = int(match[1]), int(match[2])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        message = f"semaine invalide : {text!r} (année entre {FIRST_YEAR} et {LAST_YEAR})"
+        raise WeekError(message)
     try:
         date.fromisocalendar(year, week, 1)
     except ValueError as error:

@@ -16,8 +16,11 @@ from veille.web.csrf import CSRF
 from veille.web.deps import CurrentUser, DbSession
 from veille.web.views import (
     KIND_NAMES,
+    MAX_ID,
+    MAX_PAGE,
     STATUS_NAMES,
     Labels,
+    RowId,
     back_to,
     flash,
     labels_of,
@@ -70,8 +73,8 @@ def _choice(value: str | None, allowed: tuple[str, ...] | dict[str, str]) -> str
 def _source_id(value: str | None) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
-        raise HTTPException(status_code=400, detail=f"Source inconnue : {value!r}.")
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
+        raise HTTPException(status_code=400, detail=f"Source inconnue : {value[:40]!r}.")
     return int(value)
 
 
@@ -87,7 +90,7 @@ def inbox(
     status: str | None = None,
     kind: str | None = None,
     q: str | None = None,
-    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     labels = labels_of(request)
     chosen = week_param(request, week)
@@ -151,7 +154,7 @@ def _query(filters: dict[str, str | None], changes: dict[str, object]) -> str:
 @router.post("/articles/{article_id}/select", dependencies=[CSRF])
 def select(
     request: Request,
-    article_id: int,
+    article_id: RowId,
     user: CurrentUser,
     db: DbSession,
     week: FormText = "",
@@ -171,7 +174,7 @@ def select(
 @router.post("/articles/{article_id}/reject", dependencies=[CSRF])
 def reject(
     request: Request,
-    article_id: int,
+    article_id: RowId,
     user: CurrentUser,
     db: DbSession,
     week: FormText = "",
@@ -186,7 +189,7 @@ def reject(
 @router.post("/articles/{article_id}/reset", dependencies=[CSRF])
 def reset(
     request: Request,
-    article_id: int,
+    article_id: RowId,
     user: CurrentUser,
     db: DbSession,
     week: FormText = "",
@@ -201,7 +204,7 @@ def reset(
 def _apply(
     request: Request,
     db: DbSession,
-    article_id: int,
+    article_id: RowId,
     week: str,
     back: str,
     change: Callable[[Article, str], None],
@@ -222,7 +225,7 @@ def _apply(
 @router.post("/articles/{article_id}/labels", dependencies=[CSRF])
 def relabel(
     request: Request,
-    article_id: int,
+    article_id: RowId,
     user: CurrentUser,
     db: DbSession,
     labels: Annotated[list[str] | None, Form()] = None,

@@ -14,6 +14,7 @@ from veille.web.csrf import CSRF
 from veille.web.deps import CurrentUser, DbSession
 from veille.web.views import (
     Labels,
+    RowId,
     back_to,
     flash,
     labels_of,
@@ -86,7 +87,7 @@ def preview(
 @router.post("/edition/items/{item_id}", dependencies=[CSRF])
 def update_item(
     request: Request,
-    item_id: int,
+    item_id: RowId,
     user: CurrentUser,
     db: DbSession,
     week: FormText = "",

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from db.models import User
@@ -18,6 +18,11 @@ from veille.web.safety import safe_next
 from veille.web.templating import templates
 
 FLASH_KEY = "flash"
+# Row ids are INTEGER (32-bit on PostgreSQL): a larger value can match nothing
+# and must be refused (400) before it reaches the database driver.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 STATUS_NAMES = {
     "new": "À trier",
     "selected": "Retenu",
@@ -115,4 +120,9 @@ def week_param(request: Request, value: str | None) -> IsoWeek:
     try:
         return parse_week(value)
     except WeekError as error:
-        raise HTTPException(status_code=400, detail=str(error).capitalize()) from error
+        raise HTTPException(status_code=400, detail=sentence(str(error))) from error
+
+
+def sentence(message: str) -> str:
+    """The message with a capital initial, the rest as written (examples keep their case)."""
+    return message[:1].upper() + message[1:]

@@ -123,6 +123,14 @@ def curator(client: Client, accounts: dict[str, str]) -> Client:
     return client
 
 
+@pytest.fixture
+def admin(client: Client, accounts: dict[str, str]) -> Client:
+    """The client, signed in as the administrator."""
+    response = client.login(email=ADMIN_EMAIL)
+    assert response.status_code == 303, response.text
+    return client
+
+
 WEEK = "2026-W20"  # Monday 11 May 2026 to Sunday 17 May 2026
 
 
