@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from db.repos.sources import SyncReport
+    from veille.discovery import Discovery
 
 
 @click.group()
@@ -186,3 +187,40 @@ def _local_time(moment: "datetime | None", zone: str) -> str:
     if moment is None:
         return "—"
     return moment.astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
+
+
+@sources.command()
+@click.argument("address")
+@pass_app
+def discover(app: AppContext, address: str) -> None:
+    """Cherche les flux d'un site à partir de son adresse (liens annoncés, adresses usuelles)."""
+    import asyncio
+
+    from veille.commands._context import UserError
+    from veille.discovery import discover as find_feeds
+    from veille.discovery import site_address
+    from veille.errors import ConfigError, SourceError
+    from veille.fetch import Fetcher
+    from veille.fetch_limits import limits_from
+
+    async def run(url: str) -> "Discovery":
+        async with Fetcher(limits_from(app.settings)) as fetcher:
+            return await find_feeds(fetcher, url)
+
+    try:
+        found = asyncio.run(run(site_address(address)))
+    except (ConfigError, SourceError) as error:
+        raise UserError(f"{address} : {error}") from error
+    if not found.feeds:
+        raise UserError(f"aucun flux trouvé à partir de {found.page_url}")
+    if found.is_feed:
+        click.echo(f"{found.page_url} est déjà l'adresse d'un flux.")
+    table = Table(title=f"Flux trouvés à partir de {found.page_url}")
+    for column in ("Adresse", "Titre", "Éléments", "Dernier élément", "Trouvé par"):
+        table.add_column(column, overflow="fold")
+    zone = app.settings.timezone
+    for feed in found.feeds:
+        origin = "lien annoncé" if feed.announced else "adresse usuelle"
+        newest = _local_time(feed.newest, zone)
+        table.add_row(feed.url, feed.title or "—", str(feed.items), newest, origin)
+    Console(width=200).print(table)
