@@ -24,7 +24,7 @@ import lxml.etree
 import lxml.html
 
 from veille.collect.feeds import parse_feed
-from veille.errors import ConfigError, SourceError
+from veille.errors import ConfigError, FeedTurnedHtml, SourceError
 from veille.fetch import PAGE_ACCEPT, Fetcher
 from veille.types import Fetched
 
@@ -188,3 +188,33 @@ async def _as_feed(
     url = response.final_url if response.permanent_redirect else response.url
     feed = FoundFeed(url, parsed.title, len(parsed.entries), max(dates, default=None), announced)
     return feed, hashlib.sha256(response.body).hexdigest()
+
+
+def looks_like_html(response: Fetched) -> bool:
+    """True when a response is a web page (by its type, else by its first bytes)."""
+    if "html" in response.content_type.lower():
+        return True
+    start = response.body.lstrip()[:15].lower()
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
+async def moved_feed(
+    fetcher: Fetcher, feed_url: str, page: Fetched, reason: str, now: datetime | None = None
+) -> FeedTurnedHtml:
+    """The error for a feed address that answered ``page``, with the move it suggests.
+
+    A new address is suggested only when the page leads to exactly one feed on
+    the feed's own site; it is never adopted here.
+    """
+    feeds = await feeds_of_page(fetcher, page.final_url, page.body, now)
+    here = [feed.url for feed in feeds if same_site(feed.url, feed_url) and feed.url != feed_url]
+    if len(here) == 1:
+        advice = f"le site annonce son flux à une nouvelle adresse : {here[0]} (à adopter)"
+        return FeedTurnedHtml(f"{reason} ; {advice}", here[0])
+    if here:
+        advice = f"{len(here)} flux trouvés sur le site : choisir avec la découverte de flux"
+    elif feeds:
+        advice = f"la page renvoie vers le flux d'un autre site ({feeds[0].url}), non proposé"
+    else:
+        advice = "aucun flux trouvé sur la page"
+    return FeedTurnedHtml(f"{reason} ; {advice}")

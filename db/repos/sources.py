@@ -20,6 +20,7 @@ _FETCH_STATE_RESET: dict[str, Any] = {
     "selector_misses": 0,
     "next_due_at": None,
     "hint_seconds": None,
+    "suggested_url": None,
 }
 
 

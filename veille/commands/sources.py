@@ -1,5 +1,6 @@
 """``veille sources``: the catalogue and the sources' state."""
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -179,6 +180,13 @@ def health(app: AppContext) -> None:
             style=style,
         )
     Console(width=200).print(table)
+    for item in report:
+        if item.suggested_url:
+            click.echo(
+                f"« {item.name} » répond une page HTML ; nouvelle adresse proposée : "
+                f"{item.suggested_url}\n  pour l'adopter : veille sources accept-move "
+                f"{shlex.quote(item.name)}"
+            )
 
 
 def _local_time(moment: "datetime | None", zone: str) -> str:
@@ -224,3 +232,23 @@ def discover(app: AppContext, address: str) -> None:
         newest = _local_time(feed.newest, zone)
         table.add_row(feed.url, feed.title or "—", str(feed.items), newest, origin)
     Console(width=200).print(table)
+
+
+@sources.command(name="accept-move")
+@click.argument("name")
+@sources_option
+@pass_app
+def accept_move(app: AppContext, name: str, sources_path: Path | None) -> None:
+    """Adopte la nouvelle adresse proposée pour un flux devenu page HTML (voir « health »)."""
+    from db.engine import session_scope
+    from db.errors import NotFoundError
+    from veille.commands._context import UserError
+    from veille.errors import ConfigError
+    from veille.moves import accept_move as adopt
+
+    try:
+        with session_scope(app.session_factory()) as session:
+            move = adopt(session, app.sources_path(sources_path), name)
+    except (ConfigError, NotFoundError) as error:
+        raise UserError(str(error)) from error
+    click.echo(f"« {move.name} » : {move.old_url} → {move.new_url} (catalogue mis à jour).")
