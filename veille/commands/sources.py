@@ -41,13 +41,22 @@ def sync_catalogue(app: AppContext, specs: list[SourceSpec]) -> "SyncReport":
 
 
 @sources.command()
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Relève aussi chaque source une fois (GET conditionnel, rien n'est enregistré).",
+)
 @sources_option
 @pass_app
-def check(app: AppContext, sources_path: Path | None) -> None:
-    """Valide le catalogue sans rien modifier."""
+def check(app: AppContext, online: bool, sources_path: Path | None) -> None:
+    """Valide le catalogue sans rien modifier ; avec --online, interroge chaque source."""
     path, specs = read_catalogue(app, sources_path)
     feeds = sum(spec.kind == "feed" for spec in specs)
     click.echo(f"{path} : valide — {feeds} flux, {len(specs) - feeds} pages.")
+    if online:
+        from veille.commands.online import check_online
+
+        check_online(app, specs)
 
 
 @sources.command(name="list")
