@@ -99,6 +99,9 @@ class Source(Base):
     lease_expires_at: Mapped[datetime | None]
     retry_after_until: Mapped[datetime | None]
     last_warning: Mapped[str | None] = mapped_column(Text)
+    # A feed address that started answering an HTML page: the one feed that
+    # page leads to on the same site, adopted only by an administrator.
+    suggested_url: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -2,11 +2,13 @@
 
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import tomlkit
 
 from veille.catalogue import parse_catalogue
+from veille.errors import ConfigError
 from veille.opml import OpmlFeed
 
 
@@ -38,6 +40,29 @@ def add_feeds(path: Path, feeds: list[OpmlFeed]) -> tuple[list[OpmlFeed], list[O
     parse_catalogue(new_text, path.name)
     _replace_atomically(path, new_text)
     return added, skipped
+
+
+def move_feed(path: Path, name: str, new_url: str, day: date) -> str:
+    """Give the feed ``name`` its new address; returns the old one.
+
+    The old address stays in a comment on the line, so the change can be
+    read (and undone) in the file itself.
+    """
+    text = path.read_text(encoding="utf-8")
+    document = tomlkit.parse(text)
+    for entry in document.get("feeds", []):
+        if entry.get("name") == name:
+            old_url = str(entry["url"])
+            url = tomlkit.string(new_url)
+            url.comment(f"adresse changée le {day.isoformat()} ; ancienne : {old_url}")
+            entry["url"] = url
+            break
+    else:
+        raise ConfigError(f"{path.name} : aucun flux nommé « {name} »")
+    new_text = tomlkit.dumps(document)
+    parse_catalogue(new_text, path.name)
+    _replace_atomically(path, new_text)
+    return old_url
 
 
 def _feed_table(feed: OpmlFeed) -> tomlkit.items.Table:

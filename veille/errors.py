@@ -5,6 +5,7 @@ VeilleError
 └── SourceError                     one source failed; others go on
     ├── FetchError                  network, HTTP status, size cap
     ├── FeedParseError              not a feed, unreadable feed
+    │   └── FeedTurnedHtml          the feed's address now answers a web page
     └── PageExtractError            watched page unusable
         └── SelectorNotFound        the CSS selector matched nothing
 """
@@ -28,6 +29,14 @@ class FetchError(SourceError):
 
 class FeedParseError(SourceError):
     """The fetched body is not a usable feed."""
+
+
+class FeedTurnedHtml(FeedParseError):
+    """A feed's address answers an HTML page; ``suggested_url`` is where it seems to be."""
+
+    def __init__(self, message: str, suggested_url: str | None = None) -> None:
+        super().__init__(message)
+        self.suggested_url = suggested_url
 
 
 class PageExtractError(SourceError):

@@ -190,6 +190,7 @@ class Fetcher:
                 last_modified=response.headers.get("last-modified"),
                 permanent_redirect=_permanent(response),
                 max_age_seconds=max_age,
+                status_code=response.status_code,
             )
 
 

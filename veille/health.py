@@ -39,6 +39,7 @@ class SourceHealth:
     last_error: str | None
     failures: int
     next_due_at: datetime | None
+    suggested_url: str | None = None
 
 
 def status_of(source: "Source", failure_threshold: int) -> str:
@@ -64,6 +65,7 @@ def health_of(source: "Source", failure_threshold: int) -> SourceHealth:
         last_error=source.last_error,
         failures=source.consecutive_failures,
         next_due_at=source.next_due_at,
+        suggested_url=source.suggested_url,
     )
 
 

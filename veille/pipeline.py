@@ -39,10 +39,11 @@ from db.repos.sources import sync_from_catalogue
 from veille.catalogue import SourceSpec
 from veille.collect import schedule
 from veille.collect.jobs import extract_main_text, extract_page, parse_feed
+from veille.discovery import looks_like_html, moved_feed
 from veille.durations import parse_duration
-from veille.errors import ConfigError, SelectorNotFound, SourceError
+from veille.errors import ConfigError, FeedParseError, FeedTurnedHtml, SelectorNotFound, SourceError
 from veille.fetch import PAGE_ACCEPT, Fetcher, FetchLimits, GoneError, RetryLater
-from veille.networks import parse_networks
+from veille.fetch_limits import limits_from
 from veille.persist import NOT_MODIFIED_BATCH, FeedBatch, NotModifiedState, PageBatch, Store
 from veille.settings import Settings
 from veille.types import Collected, CollectOutcome, Failed, Fetched, NotModified, Skipped
@@ -175,15 +176,7 @@ class _Pass:
         return state.retry_after_until is not None and state.retry_after_until > self.now
 
     def limits(self) -> FetchLimits:
-        settings = self.settings
-        return FetchLimits(
-            timeout=parse_duration(settings.http_timeout).total_seconds(),
-            max_bytes=settings.max_response_bytes,
-            max_concurrency=settings.max_concurrency,
-            max_per_host=settings.max_per_host,
-            user_agent=settings.user_agent,
-            allowed_networks=parse_networks(settings.allow_private_networks),
-        )
+        return limits_from(self.settings)
 
     @property
     def lease_until(self) -> datetime:
@@ -266,6 +259,7 @@ class _Pass:
                 error=str(error), retry_after_until=self.now + wait if wait else None,
                 gone=isinstance(error, GoneError),
                 selector_miss=isinstance(error, SelectorNotFound),
+                suggested_url=error.suggested_url if isinstance(error, FeedTurnedHtml) else None,
             )  # fmt: skip
         except Exception as storage_error:  # the database itself failed: still report
             return Failed(f"{error} (état non enregistré : {storage_error})", "internal")
@@ -277,8 +271,19 @@ class _Pass:
                 state.url, etag=state.etag, last_modified=state.last_modified
             )
             if isinstance(response, Fetched):
-                return await self._parse_and_store(spec, state, response)
+                try:
+                    return await self._parse_and_store(spec, state, response)
+                except FeedParseError as error:
+                    if not looks_like_html(response):
+                        raise
+                    raise await self._moved(state, response, error) from error
         return await self._not_modified(spec, state, response)
+
+    async def _moved(
+        self, state: "FetchState", response: Fetched, error: FeedParseError
+    ) -> FeedTurnedHtml:
+        """The feed turned into a web page: look for where it went (suggested, not adopted)."""
+        return await moved_feed(self.fetcher, state.url, response, str(error), self.now)
 
     async def _parse_and_store(
         self, spec: SourceSpec, state: "FetchState", response: Fetched
@@ -290,7 +295,7 @@ class _Pass:
         hint = max(parsed.ttl_seconds or 0, response.max_age_seconds or 0) or None
         fields: dict[str, Any] = {
             **_validators(response), "hint_seconds": hint, "title": parsed.title,
-            "site_url": parsed.site_url, "last_warning": parsed.warning,
+            "site_url": parsed.site_url, "last_warning": parsed.warning, "suggested_url": None,
         }  # fmt: skip
         batch = FeedBatch(
             source_id=state.id, owner=self.owner, now=self.now, entries=parsed.entries,

@@ -22,6 +22,7 @@ class Fetched:
     last_modified: str | None = None
     permanent_redirect: bool = False
     max_age_seconds: int | None = None
+    status_code: int = 200
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,8 +182,13 @@ def record_failure(
     retry_after_until: datetime | None = None,
     gone: bool = False,
     selector_miss: bool = False,
+    suggested_url: str | None = None,
 ) -> None:
-    """A failed fetch: one more consecutive failure; a 410 disables the source."""
+    """A failed fetch: one more consecutive failure; a 410 disables the source.
+
+    ``suggested_url``: where the feed seems to have moved; kept until an
+    administrator adopts it, the feed answers again or its address changes.
+    """
     values: dict[str, Any] = {
         "last_fetched_at": now,
         "last_failure_at": now,
@@ -197,6 +202,8 @@ def record_failure(
     }
     if gone:
         values |= {"enabled": False, "disabled_by": "gone", "disabled_reason": error}
+    if suggested_url is not None:
+        values["suggested_url"] = suggested_url
     _update(session, source_id, owner, **values)
 
 

@@ -2,13 +2,14 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError
-from db.models import Source
+from db.models import Article, Source
 
 REASON_REMOVED = "retirée du catalogue"
 REASON_CATALOGUE = "désactivée dans le catalogue"
@@ -20,6 +21,7 @@ _FETCH_STATE_RESET: dict[str, Any] = {
     "selector_misses": 0,
     "next_due_at": None,
     "hint_seconds": None,
+    "suggested_url": None,
 }
 
 
@@ -124,3 +126,29 @@ def enable(session: Session, name: str) -> Source:
     source.enabled, source.disabled_by, source.disabled_reason = True, None, None
     source.consecutive_failures, source.next_due_at = 0, None
     return source
+
+
+@dataclass(frozen=True, slots=True)
+class StoredState:
+    """What a one-off check of a source reads from the database (and never writes)."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    newest_article_at: datetime | None
+
+
+def stored_states(session: Session) -> dict[str, StoredState]:
+    """Every source's validators and its newest article's date, by source name."""
+    newest = (
+        select(Article.source_id, func.max(Article.published_at).label("newest"))
+        .group_by(Article.source_id)
+        .subquery()
+    )
+    query = select(
+        Source.name, Source.url, Source.etag, Source.last_modified, newest.c.newest
+    ).outerjoin(newest, newest.c.source_id == Source.id)
+    return {
+        name: StoredState(url, etag, last_modified, newest_at)
+        for name, url, etag, last_modified, newest_at in session.execute(query)
+    }

@@ -112,3 +112,11 @@ def test_every_problem_is_listed_at_once() -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="fichier introuvable"):
         load_catalogue(tmp_path / "absent.toml")
+
+
+def test_shipped_catalogue_uses_the_corrected_addresses() -> None:
+    urls = {spec.name: spec.url for spec in load_catalogue(SHIPPED, known_label_ids())}
+    assert urls["ZDNet France — actualités"] == "https://www.zdnet.fr/feed"
+    assert urls["ADEME — actualités"] == "https://www.ademe.fr/feed/"
+    assert urls["La Gazette des communes — emploi"].endswith("/rubriques/actu-emploi/feed/")
+    assert urls["OCDE — OECD.AI actualités"] == "https://wp.oecd.ai/feed/"

@@ -1,5 +1,6 @@
 """``veille sources``: the catalogue and the sources' state."""
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from db.repos.sources import SyncReport
+    from veille.discovery import Discovery
 
 
 @click.group()
@@ -39,13 +41,22 @@ def sync_catalogue(app: AppContext, specs: list[SourceSpec]) -> "SyncReport":
 
 
 @sources.command()
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Relève aussi chaque source une fois (GET conditionnel, rien n'est enregistré).",
+)
 @sources_option
 @pass_app
-def check(app: AppContext, sources_path: Path | None) -> None:
-    """Valide le catalogue sans rien modifier."""
+def check(app: AppContext, online: bool, sources_path: Path | None) -> None:
+    """Valide le catalogue sans rien modifier ; avec --online, interroge chaque source."""
     path, specs = read_catalogue(app, sources_path)
     feeds = sum(spec.kind == "feed" for spec in specs)
     click.echo(f"{path} : valide — {feeds} flux, {len(specs) - feeds} pages.")
+    if online:
+        from veille.commands.online import check_online
+
+        check_online(app, specs)
 
 
 @sources.command(name="list")
@@ -178,6 +189,13 @@ def health(app: AppContext) -> None:
             style=style,
         )
     Console(width=200).print(table)
+    for item in report:
+        if item.suggested_url:
+            click.echo(
+                f"« {item.name} » répond une page HTML ; nouvelle adresse proposée : "
+                f"{item.suggested_url}\n  pour l'adopter : veille sources accept-move "
+                f"{shlex.quote(item.name)}"
+            )
 
 
 def _local_time(moment: "datetime | None", zone: str) -> str:
@@ -186,3 +204,60 @@ def _local_time(moment: "datetime | None", zone: str) -> str:
     if moment is None:
         return "—"
     return moment.astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
+
+
+@sources.command()
+@click.argument("address")
+@pass_app
+def discover(app: AppContext, address: str) -> None:
+    """Cherche les flux d'un site à partir de son adresse (liens annoncés, adresses usuelles)."""
+    import asyncio
+
+    from veille.commands._context import UserError
+    from veille.discovery import discover as find_feeds
+    from veille.discovery import site_address
+    from veille.errors import ConfigError, SourceError
+    from veille.fetch import Fetcher
+    from veille.fetch_limits import limits_from
+
+    async def run(url: str) -> "Discovery":
+        async with Fetcher(limits_from(app.settings)) as fetcher:
+            return await find_feeds(fetcher, url)
+
+    try:
+        found = asyncio.run(run(site_address(address)))
+    except (ConfigError, SourceError) as error:
+        raise UserError(f"{address} : {error}") from error
+    if not found.feeds:
+        raise UserError(f"aucun flux trouvé à partir de {found.page_url}")
+    if found.is_feed:
+        click.echo(f"{found.page_url} est déjà l'adresse d'un flux.")
+    table = Table(title=f"Flux trouvés à partir de {found.page_url}")
+    for column in ("Adresse", "Titre", "Éléments", "Dernier élément", "Trouvé par"):
+        table.add_column(column, overflow="fold")
+    zone = app.settings.timezone
+    for feed in found.feeds:
+        origin = "lien annoncé" if feed.announced else "adresse usuelle"
+        newest = _local_time(feed.newest, zone)
+        table.add_row(feed.url, feed.title or "—", str(feed.items), newest, origin)
+    Console(width=200).print(table)
+
+
+@sources.command(name="accept-move")
+@click.argument("name")
+@sources_option
+@pass_app
+def accept_move(app: AppContext, name: str, sources_path: Path | None) -> None:
+    """Adopte la nouvelle adresse proposée pour un flux devenu page HTML (voir « health »)."""
+    from db.engine import session_scope
+    from db.errors import NotFoundError
+    from veille.commands._context import UserError
+    from veille.errors import ConfigError
+    from veille.moves import accept_move as adopt
+
+    try:
+        with session_scope(app.session_factory()) as session:
+            move = adopt(session, app.sources_path(sources_path), name)
+    except (ConfigError, NotFoundError) as error:
+        raise UserError(str(error)) from error
+    click.echo(f"« {move.name} » : {move.old_url} → {move.new_url} (catalogue mis à jour).")

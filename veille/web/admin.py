@@ -1,12 +1,18 @@
-"""Administrator pages: the health of every source (read-only)."""
+"""Administrator pages: the health of every source, and adopting a moved feed's address."""
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from pathlib import Path
 
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from db.errors import NotFoundError
 from db.models import Source
 from db.repos import curation as repo
+from veille.errors import ConfigError
+from veille.moves import accept_move
+from veille.web.csrf import CSRF
 from veille.web.deps import AdminUser, DbSession
-from veille.web.views import page
+from veille.web.views import flash, page
 
 router = APIRouter(prefix="/admin")
 
@@ -29,3 +35,20 @@ def sources(request: Request, user: AdminUser, db: DbSession) -> Response:
     threshold = request.app.state.settings.failure_threshold
     rows = [(source, *health_of(source, threshold)) for source in repo.sources_by_health(db)]
     return page(request, "pages/sources.html", {"nav": "sources", "rows": rows}, user)
+
+
+@router.post("/sources/{source_id}/adopt", dependencies=[CSRF])
+def adopt(request: Request, source_id: int, user: AdminUser, db: DbSession) -> Response:
+    """Adopt the suggested address: written to sources.toml, then the source follows."""
+    source = db.get(Source, source_id)
+    if source is None:
+        raise HTTPException(status_code=404, detail="Source introuvable.")
+    try:
+        move = accept_move(db, Path(request.app.state.settings.sources), source.name)
+    except (ConfigError, NotFoundError) as error:
+        db.rollback()
+        flash(request, f"Adresse non modifiée : {error}")
+    else:
+        db.commit()
+        flash(request, f"« {move.name} » suit désormais {move.new_url}.")
+    return RedirectResponse("/admin/sources", status_code=303)

@@ -20,7 +20,17 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from db.errors import NotFoundError
 from veille.networks import parse_networks
 from veille.settings import Settings, check_secret_key
-from veille.web import admin, archive, changes, curation, edition, health, login, subscriptions
+from veille.web import (
+    admin,
+    archive,
+    changes,
+    curation,
+    edition,
+    health,
+    login,
+    source_add,
+    subscriptions,
+)
 from veille.web.deps import LoginRequired
 from veille.web.security import SecurityHeadersMiddleware
 from veille.web.templating import templates
@@ -74,6 +84,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(edition.router)
     app.include_router(changes.router)
     app.include_router(admin.router)
+    app.include_router(source_add.router)
     # Public pages (subscriptions, archive) are included below.
     app.include_router(subscriptions.router)
     app.include_router(subscriptions.admin_router)
