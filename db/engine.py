@@ -5,22 +5,46 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.errors import DbError
+
 DEFAULT_DATABASE_URL = "sqlite:///veille.db"
+URL_EXAMPLES = "sqlite:///veille.db ou postgresql+psycopg://utilisateur:motdepasse@hôte/base"
+# Written as most tools (and hosting providers) write PostgreSQL addresses.
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+
+
+def database_url(text: str) -> URL:
+    """The parsed database address; ``postgres://`` reads as PostgreSQL with psycopg."""
+    text = text.strip()
+    for scheme in _POSTGRES_SCHEMES:
+        if text.startswith(scheme):
+            text = "postgresql+psycopg://" + text[len(scheme) :]
+    try:
+        url = make_url(text)
+        url.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        raise DbError(
+            f"VEILLE_DATABASE_URL : adresse de base de données invalide {text!r} "
+            f"(exemples : {URL_EXAMPLES})"
+        ) from error
+    return url
 
 
 def make_engine(url: str = DEFAULT_DATABASE_URL, **kwargs: Any) -> Engine:
     """Create an engine; for SQLite, turn on WAL, foreign keys and a busy timeout."""
-    parsed = make_url(url)
+    parsed = database_url(url)
+    url_text = parsed.render_as_string(hide_password=False)
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"timeout": 30})
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(url_text, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    return create_engine(url_text, **kwargs)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -69,6 +69,23 @@ class SourceSpec:
         }
 
 
+def url_problem(value: Any) -> str | None:
+    """Why ``value`` is not an address the collector can fetch, or None."""
+    if not isinstance(value, str):
+        return "pas une adresse http(s)"
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in value):
+        return "contient des espaces ou des caractères de contrôle"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError when out of range
+        (parts.hostname or "").encode("idna")
+    except (ValueError, UnicodeError) as error:
+        return f"adresse mal formée ({error})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "pas une adresse http(s)"
+    return None
+
+
 def load_catalogue(path: Path, known_labels: frozenset[str] | None = None) -> list[SourceSpec]:
     """Read and validate the catalogue; raise ConfigError listing every problem."""
     try:
@@ -87,6 +104,8 @@ def parse_catalogue(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{filename} : syntaxe TOML invalide : {error}") from error
+    except RecursionError as error:
+        raise ConfigError(f"{filename} : tableaux ou tables imbriqués trop profondément") from error
     validator = _Validator(filename, known_labels)
     specs = validator.validate(data)
     if validator.problems:
@@ -186,9 +205,9 @@ class _Validator:
         if value is None:
             self.problem(where, "url : champ obligatoire manquant")
             return None
-        parts = urlsplit(value) if isinstance(value, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            self.problem(where, "url : pas une adresse http(s)")
+        problem = url_problem(value)
+        if problem:
+            self.problem(where, f"url : {problem}")
         return value
 
     def language(self, where: str, value: Any) -> Any:

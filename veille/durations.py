@@ -5,6 +5,7 @@ from datetime import timedelta
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdj])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "j": 86400}
+MAX_SECONDS = 366 * 86400  # a year: beyond, dates computed from it could overflow
 
 
 def parse_duration(text: str | int) -> timedelta:
@@ -18,6 +19,8 @@ def parse_duration(text: str | int) -> timedelta:
         seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     if seconds <= 0:
         raise ValueError(f"durée invalide {text!r} : elle doit être positive")
+    if seconds > MAX_SECONDS:
+        raise ValueError(f"durée invalide {text!r} : au plus {MAX_SECONDS // 86400} jours")
     return timedelta(seconds=seconds)
 
 

@@ -186,6 +186,8 @@ def _read_config_file(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} : TOML invalide : {error}") from error
+    except RecursionError as error:
+        raise ConfigError(f"{path} : tableaux ou tables imbriqués trop profondément") from error
     known = {item.name: item for item in dataclasses.fields(Settings)}
     for key in data:
         if key not in known:
