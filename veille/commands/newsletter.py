@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from newsletter.delivery import Sender
     from newsletter.sending import Composer, SendReport
 
-WEEK_HELP = "Semaine ISO, AAAA-Snn (par exemple 2026-W48) ; défaut : la semaine en cours."
+WEEK_HELP = (
+    "Semaine ISO, AAAA-Wnn (par exemple 2026-W49, ou 2026-S49) ; défaut : la semaine en cours."
+)
 
 
 @contextmanager
