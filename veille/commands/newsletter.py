@@ -15,9 +15,7 @@ if TYPE_CHECKING:
     from newsletter.delivery import Sender
     from newsletter.sending import Composer, SendReport
 
-WEEK_HELP = (
-    "Semaine ISO, AAAA-Wnn (par exemple 2026-W49, ou 2026-S49) ; défaut : la semaine en cours."
-)
+WEEK_HELP = "Semaine ISO, AAAA-Wnn (2026-W49 ou 2026-S49) ; défaut : la semaine en cours."
 
 
 @contextmanager
