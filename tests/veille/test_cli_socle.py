@@ -121,6 +121,22 @@ def test_users_add_reads_password_from_stdin(cli_env: dict[str, str]) -> None:
     assert short.exit_code == 1 and "trop court" in short.output
 
 
+def test_users_disable_ends_the_account(cli_env: dict[str, str]) -> None:
+    from db.engine import make_engine, make_session_factory
+    from db.repos.users import get_by_email
+
+    run("users", "add", "veille@reims.example", "--role", "curator", stdin="un mot de passe long\n")
+    result = run("users", "disable", "veille@reims.example")
+    assert result.exit_code == 0 and "sessions sont fermées" in result.output
+    engine = make_engine(cli_env["VEILLE_DATABASE_URL"])
+    with make_session_factory(engine)() as session:
+        user = get_by_email(session, "veille@reims.example")
+        assert user is not None and not user.active and user.session_version == 1
+    engine.dispose()
+    unknown = run("users", "disable", "personne@reims.example")
+    assert unknown.exit_code == 1 and "aucun compte" in unknown.output
+
+
 def test_config_masks_secrets(cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VEILLE_SMTP_PASSWORD", "s3cr3t-smtp")
     result = run("config")

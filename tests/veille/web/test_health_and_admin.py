@@ -54,9 +54,12 @@ def test_admin_sees_source_health_and_curator_is_refused(
     assert "12/05/2026 10:30" in page  # shown in Europe/Paris time
 
 
-def test_regulation_changes_show_the_sanitised_diff(
+def test_regulation_changes_show_the_diff_with_page_text_escaped(
     curator: Client, session_factory: sessionmaker[Session]
 ) -> None:
+    from veille.collect.diff import diff_texts
+
+    diff = diff_texts("avant", "après <script>alert(1)</script>")
     with session_scope(session_factory) as session:
         page = add_source(session, "Questions fréquentes CNIL", kind="page")
         old = PageSnapshot(source_id=page.id, raw_hash="a", text_hash="a", text="avant")
@@ -70,12 +73,12 @@ def test_regulation_changes_show_the_sanitised_diff(
                 new_snapshot_id=new.id,
                 detected_at=when(13),
                 diff_unified="-avant\n+après",
-                diff_html="<p><del>avant</del> <ins>après</ins><script>alert(1)</script></p>",
+                diff_html=diff.html,
                 added_words=1,
                 removed_words=1,
             )
         )
     text = curator.get(f"/changements?week={WEEK}").text
     assert "Questions fréquentes CNIL" in text
-    assert "<del>avant</del> <ins>après</ins>" in text
+    assert "<del>avant</del>" in text and "<ins>après &lt;script&gt;" in text
     assert "<script>alert(1)" not in text
