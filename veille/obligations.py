@@ -12,6 +12,7 @@ the regulation update names every moved date (« Article 113 : 2 août 2026 → 
 import html
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -104,3 +105,20 @@ def _add(
         created_at=version.now,
         updated_at=version.now,
     )
+
+
+def as_record(row: Obligation) -> dict[str, Any]:
+    """The ``veille deadlines --json`` object of an obligation."""
+    source = row.source
+    return {
+        "id": row.id,
+        "date": row.due_on.isoformat(),
+        "text": row.text,
+        "reference": row.reference,
+        "source": row.url or (source.url if source is not None else None),
+        "source_name": source.name if source is not None else None,
+        "status": row.status,
+        "confirmed": row.confirmed,
+        "previous_date": row.previous_on.isoformat() if row.previous_on else None,
+        "themes": list(row.themes),
+    }
