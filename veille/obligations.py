@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import Obligation
 from db.repos import obligations as repo
 from veille.deadlines.extract import ExtractedObligation, extract_obligations
+from veille.deadlines.ical import CalendarEntry
 from veille.deadlines.reconcile import Known, Plan, reconcile
 from veille.deadlines.wording import move_line
 
@@ -122,3 +123,21 @@ def as_record(row: Obligation) -> dict[str, Any]:
         "previous_date": row.previous_on.isoformat() if row.previous_on else None,
         "themes": list(row.themes),
     }
+
+
+def calendar_entry(row: Obligation) -> CalendarEntry:
+    """An obligation as an event of ``/echeances.ics``."""
+    source = row.source
+    return CalendarEntry(
+        uid=row.uid,
+        day=row.due_on,
+        text=row.text,
+        reference=row.reference,
+        source_name=(source.title or source.name) if source is not None else None,
+        url=row.url or (source.url if source is not None else None),
+        sequence=row.sequence,
+        confirmed=row.confirmed,
+        cancelled=row.status == "superseded",
+        modified=row.updated_at,
+        previous_day=row.previous_on,
+    )

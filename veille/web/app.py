@@ -19,7 +19,17 @@ from starlette.middleware.sessions import SessionMiddleware
 from db.errors import NotFoundError
 from veille.errors import ConfigError
 from veille.settings import Settings
-from veille.web import admin, archive, changes, curation, edition, health, login, subscriptions
+from veille.web import (
+    admin,
+    archive,
+    changes,
+    curation,
+    deadlines,
+    edition,
+    health,
+    login,
+    subscriptions,
+)
 from veille.web.deps import LoginRequired
 from veille.web.security import SecurityHeadersMiddleware
 from veille.web.templating import templates
@@ -78,6 +88,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(subscriptions.router)
     app.include_router(subscriptions.admin_router)
     app.include_router(archive.router)
+    app.include_router(deadlines.router)
 
 
 async def _favicon() -> Response:
