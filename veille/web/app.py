@@ -22,6 +22,7 @@ from veille.settings import Settings
 from veille.web import (
     admin,
     archive,
+    calendars,
     changes,
     curation,
     deadlines,
@@ -88,6 +89,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(subscriptions.router)
     app.include_router(subscriptions.admin_router)
     app.include_router(archive.router)
+    app.include_router(calendars.router)
     app.include_router(deadlines.router)
 
 
