@@ -4,7 +4,8 @@ Everything is local: the feeds and the watched page are files of this package,
 served on a loopback port and collected through the real pipeline. The two
 pages are collected twice, before and after an edit, so the demonstration
 shows a regulation change and a moved deadline (the regulation's dates,
-written @@JOUR:n@@, fall n days after the day of the demonstration). Dates are placed in the current week so the inbox is full.
+written @@JOUR:n@@, fall n days after the day of the demonstration). Dates
+are placed in the current week so the inbox is full.
 """
 
 import os
