@@ -50,3 +50,26 @@ def test_another_article_is_not_a_move() -> None:
 def test_curated_obligations_never_vanish() -> None:
     plan = reconcile([known(1, GENERAL, curated=True)], [])
     assert plan == reconcile([], [])
+
+
+def test_a_calendar_line_extended_when_its_date_moves_is_a_move() -> None:
+    old = found(date(2026, 8, 2), "2 août 2026 : obligations des systèmes à haut risque.", None)
+    new = found(
+        date(2027, 12, 2),
+        "2 décembre 2027 : obligations des systèmes à haut risque, report décidé par l'omnibus.",
+        None,
+    )
+    [moved] = reconcile([known(1, old)], [new]).moved
+    assert moved.old.id == 1
+
+
+def test_the_closest_clause_is_paired() -> None:
+    first = found(date(2026, 8, 2), "Les chapitres I et II sont applicables dès le 2 août 2026.")
+    second = found(
+        date(2026, 9, 1), "Les chapitres III et IV sont applicables dès le 1er septembre 2026."
+    )
+    moved_second = found(
+        date(2027, 9, 1), "Les chapitres III et IV sont applicables dès le 1er septembre 2027!"
+    )
+    [moved] = reconcile([known(1, first), known(2, second)], [first, moved_second]).moved
+    assert moved.old.id == 2

@@ -126,3 +126,15 @@ def test_a_page_watched_before_obligations_existed_gets_them_on_the_next_pass(
         Collected()
     )
     assert sorted(row.due_on for row in rows(session_factory)) == APPLICATION_DATES
+
+
+def test_a_calendar_page_that_moves_a_line_names_both_dates(
+    server: HTTPServer, collect_settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    collect(server, collect_settings, session_factory, "reglement-v1.html", 0)
+    collect(server, collect_settings, session_factory, "reglement-v2.html", 24)
+    with session_factory() as session:
+        article = session.scalars(select(Article)).one()
+        assert "Échéance : 2 août 2026 → 2 décembre 2027" in article.summary_html
+        [old] = session.scalars(select(Obligation).where(Obligation.status == "superseded"))
+        assert old.due_on == date(2026, 8, 2) and old.superseded_by_id is not None

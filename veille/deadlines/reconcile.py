@@ -20,6 +20,7 @@ from datetime import date
 from veille.deadlines.extract import ExtractedObligation
 
 SIMILAR = 0.85
+MIN_PREFIX = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def reconcile(known: Sequence[Known], found: Sequence[ExtractedObligation]) -> P
     moved: list[Moved] = []
     added: list[ExtractedObligation] = []
     for item in pending:
-        old = _take(left, item, _same_clause) or _take(left, item, _similar)
+        old = _take(left, item, _same_clause) or _closest(left, item)
         if old is None:
             added.append(item)
         else:
@@ -88,9 +89,24 @@ def _same_clause(known: Known, item: ExtractedObligation) -> bool:
     return known.key == item.key
 
 
-def _similar(known: Known, item: ExtractedObligation) -> bool:
-    reference_a, _, text_a = known.key.partition("|")
-    reference_b, _, text_b = item.key.partition("|")
+def _closest(pool: list[Known], item: ExtractedObligation) -> Known | None:
+    """Remove and return the most similar known clause of the same article, if close enough."""
+    scored = [(similarity(known.key, item.key), index) for index, known in enumerate(pool)]
+    best = max(scored, default=(0.0, -1))
+    return pool.pop(best[1]) if best[0] >= SIMILAR else None
+
+
+def similarity(key_a: str, key_b: str) -> float:
+    """How alike two clauses are (0 to 1); 0 across articles, 1 when one extends the other.
+
+    « 2 août 2026 : obligations… (annexe III). » moved to « 2 décembre 2027 :
+    obligations… (annexe III), report décidé… » is still the same obligation.
+    """
+    reference_a, _, text_a = key_a.partition("|")
+    reference_b, _, text_b = key_b.partition("|")
     if reference_a != reference_b:
-        return False
-    return difflib.SequenceMatcher(None, text_a, text_b, autojunk=False).ratio() >= SIMILAR
+        return 0.0
+    short, long_ = sorted((text_a.rstrip(" .;,"), text_b.rstrip(" .;,")), key=len)
+    if len(short) >= MIN_PREFIX and long_.startswith(short):
+        return 1.0
+    return difflib.SequenceMatcher(None, text_a, text_b, autojunk=False).ratio()
