@@ -91,6 +91,10 @@ def test_cnil_calendar_list_with_dates_in_bold() -> None:
         ("It shall apply from 2.8.2026.", date(2026, 8, 2)),
         ("Déclaration à faire jusqu'au 2026-03-31.", date(2026, 3, 31)),
         ("Il s'applique à compter du 2 aout 2026.", date(2026, 8, 2)),
+        ("This Regulation shall enter into force on 1 January 2027.", date(2027, 1, 1)),
+        ("La présente loi entrera en vigueur le 1er janvier 2027.", date(2027, 1, 1)),
+        ("Ces dispositions sont applicables le 1er mars 2027.", date(2027, 3, 1)),
+        ("L'arrêté prend effet le 15 avril 2027.", date(2027, 4, 15)),
     ],
 )
 def test_sentence_frames_and_date_shapes(sentence: str, expected: date) -> None:

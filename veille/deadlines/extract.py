@@ -7,8 +7,10 @@ Lines are first joined back into paragraphs, headings (« Article 113 »,
 into clauses (sentences and « ; »-separated list items), and every clause is
 searched for a sentence frame followed by a date:
 
-    EN  shall apply from / as from / by / no later than / until … 2 August 2026
-    FR  à compter du / à partir du / au plus tard le / avant le / jusqu'au … 2 août 2026
+    EN  shall apply from / as from / by / no later than / until / enter into force on …
+        2 August 2026
+    FR  à compter du / à partir du / au plus tard le / avant le / jusqu'au / en vigueur le /
+        applicable le / prend effet le … 2 août 2026
     and calendar lines that start with a date: « 2 février 2025 : interdictions… »
 
 Dates in words (month names from Babel, French and English) or in numbers
@@ -30,11 +32,13 @@ _LOCALES = ("fr", "en")
 _FRAMES_EN = (
     r"(?:shall\s+)?(?:apply|applies|be\s+applicable)\s+(?:as\s+)?from",
     r"with\s+effect\s+from", r"as\s+from", r"from", r"no\s+later\s+than",
-    r"not\s+later\s+than", r"by", r"until",
+    r"not\s+later\s+than", r"by", r"until", r"(?:enters?|entered|enter)\s+into\s+force\s+on",
+    r"takes?\s+effect\s+on",
 )  # fmt: skip
 _FRAMES_FR = (
     r"à\s+compter\s+du", r"à\s+partir\s+du", r"au\s+plus\s+tard\s+(?:le|au)", r"avant\s+le",
     r"jusqu['’]au", r"dès\s+le", r"d['’]ici\s+(?:le|au)", r"en\s+vigueur\s+le",
+    r"applicables?\s+le", r"effet\s+le",
 )  # fmt: skip
 _HEADING = re.compile(
     r"^(?P<ref>(?:article|art\.)\s+(?:premier|(?:[LRDA]\.?\s*)?\d+(?:[-.]\d+)*\s*(?:er|bis|ter)?)"
