@@ -70,8 +70,9 @@ def test_legifrance_articles_with_a_link_inside_the_sentence() -> None:
     assert found[0][2].endswith("au plus tard le 30 juin 2027.")
 
 
-def test_cnil_calendar_list_with_dates_in_bold() -> None:
+def test_cnil_calendar_list_with_dates_in_bold_under_a_question_heading() -> None:
     found = page_obligations("cnil-calendrier.html")
+    assert {ref for _, ref, _ in found} == {"Quand le RIA entre-t-il en application ?"}
     assert [day for day, _, _ in found] == [
         date(2024, 8, 1), date(2025, 2, 2), date(2025, 8, 2), date(2026, 8, 2), date(2027, 8, 2),
     ]  # fmt: skip
@@ -126,6 +127,20 @@ def test_the_key_ignores_the_date_so_a_moved_date_is_recognised() -> None:
     [new] = extract_obligations("Article 113\nIl est applicable à partir du 2 décembre 2027.")
     assert old.key == new.key and old.date != new.date
     assert mask_dates("from 2 August 2026 or 02/08/2026") == "from … or …"
+
+
+def test_a_plain_heading_is_shown_but_a_rewording_of_it_keeps_the_key() -> None:
+    [old] = extract_obligations("Calendrier\nIl est applicable à partir du 2 août 2026.")
+    [new] = extract_obligations("Le calendrier\nIl est applicable à partir du 2 août 2026.")
+    assert (old.reference, new.reference) == ("Calendrier", "Le calendrier")
+    assert old.key == new.key
+
+
+def test_a_sentence_cut_by_a_link_keeps_its_article() -> None:
+    text = "Article 4\nSous réserve de l'\nArticle 5\n, il s'applique à compter du 2 août 2026."
+    [found] = extract_obligations(text)
+    assert found.reference == "Article 4"
+    assert found.text == "Sous réserve de l'Article 5, il s'applique à compter du 2 août 2026."
 
 
 def test_french_wording_of_dates_and_moves() -> None:

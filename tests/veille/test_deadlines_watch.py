@@ -135,6 +135,7 @@ def test_a_calendar_page_that_moves_a_line_names_both_dates(
     collect(server, collect_settings, session_factory, "reglement-v2.html", 24)
     with session_factory() as session:
         article = session.scalars(select(Article)).one()
-        assert "Échéance : 2 août 2026 → 2 décembre 2027" in article.summary_html
+        heading = "Calendrier d&#x27;application du règlement sur l&#x27;IA"
+        assert f"{heading} : 2 août 2026 → 2 décembre 2027" in article.summary_html
         [old] = session.scalars(select(Obligation).where(Obligation.status == "superseded"))
         assert old.due_on == date(2026, 8, 2) and old.superseded_by_id is not None

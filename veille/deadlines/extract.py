@@ -28,6 +28,7 @@ from functools import cache
 from babel.dates import get_month_names
 
 MAX_TEXT_CHARS = 600
+MAX_HEADING = 120
 _LOCALES = ("fr", "en")
 _FRAMES_EN = (
     r"(?:shall\s+)?(?:apply|applies|be\s+applicable)\s+(?:as\s+)?from",
@@ -64,8 +65,12 @@ class ExtractedObligation:
 
     @property
     def key(self) -> str:
-        """What identifies the obligation across versions of its page: its clause, dateless."""
-        return f"{(self.reference or '').casefold()}|{mask_dates(self.text)}"
+        """What identifies the obligation across versions of its page: its clause, dateless.
+
+        Only an article-like reference counts: a plain heading may be reworded.
+        """
+        numbered = self.reference if _HEADING.match(self.reference or "") else None
+        return f"{(numbered or '').casefold()}|{mask_dates(self.text)}"
 
 
 def extract_obligations(page_text: str) -> tuple[ExtractedObligation, ...]:
@@ -80,19 +85,27 @@ def extract_obligations(page_text: str) -> tuple[ExtractedObligation, ...]:
 
 
 def paragraphs(lines: Iterable[str]) -> Iterator[tuple[str | None, str]]:
-    """(current heading reference, paragraph): lines joined until one ends a sentence."""
+    """(current heading reference, paragraph): lines joined until one ends a sentence.
+
+    « Article 113 », « Chapitre II »… set the reference; until the page has
+    one, a plain heading (« Quand le RIA entre-t-il en application ? ») does.
+    """
+    cleaned = [line for line in (_SPACES.sub(" ", raw).strip() for raw in lines) if line]
     reference: str | None = None
+    numbered = False
     pending: list[str] = []
-    for raw in lines:
-        line = _SPACES.sub(" ", raw).strip()
-        if not line:
-            continue
+    for index, line in enumerate(cleaned):
+        following = cleaned[index + 1] if index + 1 < len(cleaned) else ""
         heading = _HEADING.match(line)
-        if heading is not None and len(line) <= 120 and not _mid_sentence(pending):
+        is_heading = heading is not None and len(line) <= MAX_HEADING
+        if (is_heading and not _mid_sentence(pending)) or (
+            not numbered and _is_title(line, following, pending)
+        ):
             if pending:
                 yield reference, _join(pending)
                 pending = []
-            reference = _reference(heading.group("ref"))
+            numbered = numbered or heading is not None
+            reference = _reference(heading.group("ref")) if heading is not None else line
             continue
         if pending and _starts_block(line):
             yield reference, _join(pending)
@@ -103,6 +116,19 @@ def paragraphs(lines: Iterable[str]) -> Iterator[tuple[str | None, str]]:
             pending = []
     if pending:
         yield reference, _join(pending)
+
+
+def _is_title(line: str, following: str, pending: list[str]) -> bool:
+    """A short line without digits nor final stop, followed by a capital: a heading."""
+    return (
+        len(line) <= MAX_HEADING
+        and line[0].isupper()
+        and line[-1] not in ".;:,!"
+        and not any(char.isdigit() for char in line)
+        and not _mid_sentence(pending)
+        and bool(following)
+        and (following[0].isupper() or following[0].isdigit())
+    )
 
 
 def clauses(paragraph: str) -> list[str]:
