@@ -148,3 +148,13 @@ def test_french_wording_of_dates_and_moves() -> None:
     assert move_line("Article 113", date(2026, 8, 2), date(2027, 12, 2)) == (
         "Article 113 : 2 août 2026 → 2 décembre 2027"
     )
+
+
+def test_the_title_under_an_article_heading_is_not_part_of_the_sentence() -> None:
+    text = (
+        "Article 14\nRegistre des systèmes d'IA\n"
+        "Les collectivités publient le registre au plus tard le 21 juin 2027."
+    )
+    [found] = extract_obligations(text)
+    assert found.reference == "Article 14"
+    assert found.text == "Les collectivités publient le registre au plus tard le 21 juin 2027."

@@ -92,7 +92,7 @@ def paragraphs(lines: Iterable[str]) -> Iterator[tuple[str | None, str]]:
     """
     cleaned = [line for line in (_SPACES.sub(" ", raw).strip() for raw in lines) if line]
     reference: str | None = None
-    numbered = False
+    numbered = titled = False
     pending: list[str] = []
     for index, line in enumerate(cleaned):
         following = cleaned[index + 1] if index + 1 < len(cleaned) else ""
@@ -106,7 +106,12 @@ def paragraphs(lines: Iterable[str]) -> Iterator[tuple[str | None, str]]:
                 pending = []
             numbered = numbered or heading is not None
             reference = _reference(heading.group("ref")) if heading is not None else line
+            titled = heading is not None
             continue
+        if titled and _is_title(line, following, pending):
+            titled = False  # « Article 113 » then its title « Entry into force and application »
+            continue
+        titled = False
         if pending and _starts_block(line):
             yield reference, _join(pending)
             pending = []
@@ -123,7 +128,7 @@ def _is_title(line: str, following: str, pending: list[str]) -> bool:
     return (
         len(line) <= MAX_HEADING
         and line[0].isupper()
-        and line[-1] not in ".;:,!"
+        and line[-1] not in ".;:,!'’("
         and not any(char.isdigit() for char in line)
         and not _mid_sentence(pending)
         and bool(following)
