@@ -6,13 +6,14 @@ PostgreSQL. Enumerations are plain strings checked by constraints so that a
 later migration can add a value without rewriting a type.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -44,6 +45,8 @@ SUBSCRIBER_STATUSES = ("pending", "active", "unsubscribed", "bounced")
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "bounced")
 USER_ROLES = ("admin", "curator")
 DISABLED_BY = ("catalogue", "admin", "gone")
+OBLIGATION_STATUSES = ("active", "superseded", "hidden")
+OBLIGATION_ORIGINS = ("extracted", "curator")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -201,6 +204,49 @@ class PageChange(Base):
     diff_html: Mapped[str] = mapped_column(Text)
     added_words: Mapped[int] = mapped_column(Integer, default=0)
     removed_words: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Obligation(Base):
+    """A dated obligation stated by a watched page (or added by a curator).
+
+    A moved date supersedes the row: the successor keeps its ``uid`` (one
+    calendar event) with the next ``sequence``. ``curated`` rows (confirmed,
+    edited, hidden or added by a curator) are never rewritten by extraction;
+    ``match_key`` and ``extracted_on`` keep what extraction last saw.
+    """
+
+    __tablename__ = "obligations"
+    __table_args__ = (
+        _one_of("status", OBLIGATION_STATUSES),
+        _one_of("origin", OBLIGATION_ORIGINS),
+        Index("ix_obligations_due_on", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(100), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    origin: Mapped[str] = mapped_column(String(20), default="extracted")
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    curated: Mapped[bool] = mapped_column(Boolean, default=False)
+    match_key: Mapped[str] = mapped_column(Text, default="")
+    extracted_on: Mapped[date | None] = mapped_column(Date)
+    previous_on: Mapped[date | None] = mapped_column(Date)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    themes: Mapped[list[str]] = mapped_column(default=list)
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("page_snapshots.id"))
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("page_changes.id"))
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("obligations.id"))
+    superseded_change_id: Mapped[int | None] = mapped_column(ForeignKey("page_changes.id"))
+    moved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    source: Mapped[Source | None] = relationship()
 
 
 class Edition(Base):

@@ -8,7 +8,7 @@ the newsletter does not read the taxonomy itself.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from newsletter.weeks import IsoWeek
 
@@ -16,6 +16,7 @@ REGULATION_SECTION = "reglementation"
 OTHER_SECTION = "autres"
 REGULATION_TITLE = "Évolutions réglementaires"
 OTHER_TITLE = "Autres actualités"
+DEADLINES_TITLE = "Échéances à venir"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,19 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Deadline:
+    """A regulatory obligation as the newsletter shows it; ``previous`` when it moved."""
+
+    day: date
+    text: str
+    reference: str | None
+    source: str
+    url: str
+    confirmed: bool = False
+    previous: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     key: str
     title: str
@@ -99,6 +113,7 @@ class EditionContent:
     sections: tuple[Section, ...]
     candidates: tuple[Item, ...] = ()
     published_at: datetime | None = None
+    deadlines: tuple[Deadline, ...] = ()
 
     @property
     def item_count(self) -> int:

@@ -5,13 +5,14 @@ if it has no item and the deadline has passed and it is still a draft:
     propose the week's top-ranked articles (Article.relevance), marked automatic
 sections = curated items grouped by their section, in the configured order
          + « Évolutions réglementaires »: the week's regulation page updates
+deadlines = « Échéances à venir »: obligations due within 90 days, dates moved this week
 candidates = the week's other articles, for « Aussi dans vos thèmes »
 """
 
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import nh3
@@ -27,6 +28,7 @@ from newsletter.content import (
     LabelCatalog,
     Section,
 )
+from newsletter.deadlines import week_deadlines
 from newsletter.weeks import IsoWeek, deadline_of
 
 SUMMARY_CHARS = 280
@@ -59,7 +61,8 @@ def build_edition(
         editions_repo.fill_automatic(session, edition, picks)
         edition = editions_repo.get_by_week(session, str(week))
     regulation = editions_repo.regulation_updates(session, start, end)
-    return _content(week, edition, articles, regulation, options)
+    content = _content(week, edition, articles, regulation, options)
+    return replace(content, deadlines=week_deadlines(session, week, options.timezone))
 
 
 def _needs_automatic_draft(

@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, s
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from newsletter.content import LabelCatalog, PersonalEdition
+from newsletter.content import DEADLINES_TITLE, LabelCatalog, PersonalEdition
 from newsletter.errors import RenderError
 from newsletter.weeks import date_fr
 
@@ -76,6 +76,7 @@ class Renderer:
         self.options = options
         self.env = build_environment()
         self.env.filters["date_fr"] = self._date_fr
+        self.env.filters["day_fr"] = date_fr
         self.env.filters["label"] = options.labels.title
         self._inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
 
@@ -95,6 +96,8 @@ class Renderer:
             "editorial_html": editorial_html(edition.editorial_md),
             "sections": personal.sections,
             "also": personal.also,
+            "deadlines": edition.deadlines,
+            "deadlines_title": DEADLINES_TITLE,
             "whole_edition": personal.profile.whole_edition,
             "profile_labels": self._profile_labels(personal),
             "no_selection": not personal.sections,

@@ -17,6 +17,7 @@ from veille.commands.classify import classify
 from veille.commands.collect import collect
 from veille.commands.config import config
 from veille.commands.database import database
+from veille.commands.deadlines import deadlines
 from veille.commands.newsletter import newsletter
 from veille.commands.serve import demo, serve
 from veille.commands.sources import sources
@@ -55,7 +56,7 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(app.close)
 
 
-for command in (config, database, sources, stats, users):
+for command in (config, database, deadlines, sources, stats, users):
     main.add_command(command)
 main.add_command(classify)
 main.add_command(collect)

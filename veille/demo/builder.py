@@ -1,9 +1,11 @@
 """Build the demonstration in a directory: database, sources, collection, draft edition.
 
 Everything is local: the feeds and the watched page are files of this package,
-served on a loopback port and collected through the real pipeline. The page
-is collected twice, before and after an edit, so the demonstration shows a
-regulation change. Dates are placed in the current week so the inbox is full.
+served on a loopback port and collected through the real pipeline. The two
+pages are collected twice, before and after an edit, so the demonstration
+shows a regulation change and a moved deadline (the regulation's dates,
+written @@JOUR:n@@, fall n days after the day of the demonstration). Dates
+are placed in the current week so the inbox is full.
 """
 
 import os
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from veille.deadlines.wording import date_fr
 from veille.demo.server import FeedServer
 from veille.settings import Settings
 
@@ -25,7 +28,9 @@ if TYPE_CHECKING:
 FILES = Path(__file__).with_name("files")
 DEMO_EMAIL = "demo@veille-ia.example"
 WATCHED_PAGE = "faq-ia.html"
+CALENDAR_PAGE = "calendrier-ia.html"
 _PLACEHOLDER = re.compile(r"@@(DATE|ISODATE):([0-9.]+)@@")
+_DAY = re.compile(r"@@JOUR:(-?[0-9]+)@@")
 _PICKS = (  # title prefix, section, curator's comment
     ("Règlement européen sur l'IA", "juridique",
      "À partager avec la direction des affaires juridiques."),
@@ -57,13 +62,16 @@ def week_start(now: datetime, timezone: str) -> datetime:
 
 
 def render(text: str, base_url: str, start: datetime, now: datetime) -> str:
-    """Replace @@BASE@@ and @@DATE:f@@ (f: fraction of the week elapsed so far)."""
+    """Replace @@BASE@@, @@DATE:f@@ (f: fraction of the week elapsed so far), @@JOUR:n@@."""
 
     def date(match: re.Match[str]) -> str:
         moment = start + (now - start) * float(match.group(2))
         return format_datetime(moment) if match.group(1) == "DATE" else moment.isoformat()
 
-    return _PLACEHOLDER.sub(date, text.replace("@@BASE@@", base_url))
+    def day(match: re.Match[str]) -> str:
+        return date_fr(now.date() + timedelta(days=int(match.group(1))))
+
+    return _DAY.sub(day, _PLACEHOLDER.sub(date, text.replace("@@BASE@@", base_url)))
 
 
 def write_site(site: Path, base_url: str, start: datetime, now: datetime) -> None:
@@ -75,11 +83,13 @@ def write_site(site: Path, base_url: str, start: datetime, now: datetime) -> Non
 
 
 def set_page_version(site: Path, version: int) -> None:
-    """Put version 1 or 2 of the watched page in place, with a distinct Last-Modified."""
-    target = site / WATCHED_PAGE
-    target.write_text((site / f"faq-ia-v{version}.html").read_text(encoding="utf-8"), "utf-8")
-    stamp = datetime.now(UTC).timestamp() + 60 * (version - 2)
-    os.utime(target, (stamp, stamp))
+    """Put version 1 or 2 of the watched pages in place, with a distinct Last-Modified."""
+    for page in (WATCHED_PAGE, CALENDAR_PAGE):
+        target = site / page
+        source = site / page.replace(".html", f"-v{version}.html")
+        target.write_text(source.read_text(encoding="utf-8"), "utf-8")
+        stamp = datetime.now(UTC).timestamp() + 60 * (version - 2)
+        os.utime(target, (stamp, stamp))
 
 
 def catalogue(base_url: str) -> str:
@@ -100,6 +110,12 @@ url = "{base_url}/tech-territoires.atom"
 name = "Questions fréquentes IA et collectivités (démo)"
 url = "{base_url}/{WATCHED_PAGE}"
 selector = "main"
+
+[[pages]]
+name = "Règlement de démonstration sur l'IA (démo)"
+url = "{base_url}/{CALENDAR_PAGE}"
+selector = "main"
+hints = ["juridique"]
 """
 
 

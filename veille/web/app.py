@@ -23,8 +23,10 @@ from veille.settings import Settings, check_secret_key
 from veille.web import (
     admin,
     archive,
+    calendars,
     changes,
     curation,
+    deadlines,
     edition,
     health,
     login,
@@ -89,6 +91,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(subscriptions.router)
     app.include_router(subscriptions.admin_router)
     app.include_router(archive.router)
+    app.include_router(calendars.router)
+    app.include_router(deadlines.router)
 
 
 async def _favicon() -> Response:

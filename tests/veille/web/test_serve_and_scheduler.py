@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import open_client
+from conftest import Client, open_client
+from icalendar import Calendar
 from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Article, Edition, Label, PageChange
+from newsletter.weeks import date_fr as email_date
 from veille.cli import main
+from veille.deadlines.wording import date_fr
 from veille.demo.builder import FILES, build_demo, render
 from veille.scheduler import COLLECT_JOB, build_scheduler, collect_due_sources
 from veille.settings import Settings
@@ -99,13 +102,29 @@ def test_collection_job_survives_a_broken_catalogue(
     assert "sources.toml" in caplog.text
 
 
+def _assert_demo_deadlines(client: Client, week: str) -> None:
+    """The demo regulation's second version moved one date: page, calendar, email show it."""
+    today = datetime.now(UTC).date()
+    moved, before = today + timedelta(days=160), today + timedelta(days=40)
+    page = client.get("/echeances").text
+    assert f"{moved:%d/%m/%Y}" in page and f"avant : {before:%d/%m/%Y}" in page
+    calendar = Calendar.from_ical(client.get("/echeances.ics").content)
+    events = calendar.walk("VEVENT")
+    sequences = {event.decoded("dtstart"): int(event["sequence"]) for event in events}
+    assert sequences[moved] == 1 and before not in sequences and len(sequences) == 4
+    email = client.get(f"/edition/apercu?week={week}").text
+    assert "Échéances à venir" in email and f"auparavant le {email_date(before)}" in email
+    changes = client.get(f"/?week={week}&kind=regulation_update").text
+    assert f"Article 12 : {date_fr(before)} → {date_fr(moved)}" in changes
+
+
 def test_demo_is_built_offline_and_ready_to_log_in(tmp_path: Path) -> None:
     demo = build_demo(tmp_path, port=8000)
     try:
         with demo.session_factory() as session:
             primaries = select(func.count()).where(Article.duplicate_of_id.is_(None))
-            assert session.scalar(primaries.select_from(Article)) == 13
-            assert session.scalar(select(func.count()).select_from(PageChange)) == 1
+            assert session.scalar(primaries.select_from(Article)) == 14
+            assert session.scalar(select(func.count()).select_from(PageChange)) == 2
             assert session.scalar(select(func.count()).select_from(Label)) > 0  # classified
             edition = session.scalar(select(Edition))
             assert edition is not None
@@ -119,5 +138,6 @@ def test_demo_is_built_offline_and_ready_to_log_in(tmp_path: Path) -> None:
             assert inbox.status_code == 200
             assert "Aussi publié par 1 autre source" in inbox.text
             assert "Observatoire de l&#39;IA publique (démo)" in inbox.text
+            _assert_demo_deadlines(client, demo.week)
     finally:
         demo.feed_server.stop()
