@@ -11,7 +11,6 @@ from db.models import (
     Edition,
     Label,
     PageChange,
-    Source,
     Subscriber,
 )
 
@@ -21,30 +20,14 @@ def _count_by(session: Session, column: Any) -> dict[str, int]:
     return {str(key): count for key, count in rows}
 
 
-def source_health(session: Session, failure_threshold: int) -> dict[str, int]:
-    """Sources by health: ok, failing (en panne), disabled, never fetched."""
-    counts = {"total": 0, "ok": 0, "failing": 0, "disabled": 0, "never_fetched": 0}
-    for source in session.scalars(select(Source)):
-        counts["total"] += 1
-        if not source.enabled:
-            counts["disabled"] += 1
-        elif source.consecutive_failures >= failure_threshold:
-            counts["failing"] += 1
-        elif source.last_fetched_at is None:
-            counts["never_fetched"] += 1
-        else:
-            counts["ok"] += 1
-    return counts
-
-
-def collect_stats(session: Session, failure_threshold: int) -> dict[str, Any]:
+def collect_stats(session: Session) -> dict[str, Any]:
+    """Counts of what the database holds; the sources' health is ``veille.health``'s."""
     total = session.scalar(select(func.count()).select_from(Article)) or 0
     duplicates = session.scalar(
         select(func.count()).select_from(Article).where(Article.duplicate_of_id.is_not(None))
     )
     labelled = session.scalar(select(func.count(func.distinct(Label.article_id))))
     return {
-        "sources": source_health(session, failure_threshold),
         "articles": {
             "total": total,
             "by_kind": _count_by(session, Article.kind),
