@@ -18,11 +18,12 @@ from veille.commands.collect import collect
 from veille.commands.config import config
 from veille.commands.database import database
 from veille.commands.newsletter import newsletter
-from veille.commands.serve import demo, serve
+from veille.commands.serve import demo, serve, web
 from veille.commands.sources import sources
 from veille.commands.stats import stats
 from veille.commands.subscribers import subscribers
 from veille.commands.users import users
+from veille.commands.worker import worker
 from veille.errors import VeilleError
 
 
@@ -62,4 +63,6 @@ main.add_command(collect)
 main.add_command(newsletter)
 main.add_command(subscribers)
 main.add_command(serve)
+main.add_command(web)
+main.add_command(worker)
 main.add_command(demo)

@@ -21,3 +21,9 @@ def add_or_update(session: Session, email: str, role: str, password_hash: str) -
         user.role, user.password_hash, user.active = role, password_hash, True
     session.flush()
     return user, created
+
+
+def team_emails(session: Session) -> list[str]:
+    """Addresses of the active members of the watch team (curators and administrators)."""
+    query = select(User.email).where(User.active.is_(True)).order_by(User.email)
+    return list(session.scalars(query))
