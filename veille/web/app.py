@@ -19,7 +19,17 @@ from starlette.middleware.sessions import SessionMiddleware
 from db.errors import NotFoundError
 from veille.errors import ConfigError
 from veille.settings import Settings
-from veille.web import admin, archive, changes, curation, edition, health, login, subscriptions
+from veille.web import (
+    admin,
+    admin_jobs,
+    archive,
+    changes,
+    curation,
+    edition,
+    health,
+    login,
+    subscriptions,
+)
 from veille.web.deps import LoginRequired
 from veille.web.security import SecurityHeadersMiddleware
 from veille.web.templating import templates
@@ -74,6 +84,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(edition.router)
     app.include_router(changes.router)
     app.include_router(admin.router)
+    app.include_router(admin_jobs.router)
     # Public pages (subscriptions, archive) are included below.
     app.include_router(subscriptions.router)
     app.include_router(subscriptions.admin_router)
