@@ -83,3 +83,17 @@ def last_success(session: Session, job_id: str) -> JobRun | None:
 
 def runs_of(session: Session, job_id: str) -> list[JobRun]:
     return list(session.scalars(select(JobRun).where(JobRun.job_id == job_id).order_by(JobRun.id)))
+
+
+def run_counts(session: Session) -> dict[tuple[str, str], int]:
+    """(job, outcome) -> runs, outcome being ok, failed, waiting or running."""
+    rows = session.execute(
+        select(JobRun.job_id, JobRun.ok, JobRun.finished_at.is_(None), func.count()).group_by(
+            JobRun.job_id, JobRun.ok, JobRun.finished_at.is_(None)
+        )
+    )
+    counts: dict[tuple[str, str], int] = {}
+    for job_id, ok, running, count in rows:
+        word = "running" if running else "waiting" if ok is None else "ok" if ok else "failed"
+        counts[(job_id, word)] = counts.get((job_id, word), 0) + count
+    return counts

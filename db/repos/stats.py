@@ -1,5 +1,6 @@
 """Counts for ``veille stats`` and the administrator's dashboard."""
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -43,3 +44,25 @@ def collect_stats(session: Session) -> dict[str, Any]:
         "deliveries": _count_by(session, Delivery.status)
         | {"total": session.scalar(select(func.count()).select_from(Delivery)) or 0},
     }
+
+
+def last_collection_at(session: Session, collect_job: str) -> datetime | None:
+    """When a collection last happened: a source fetched, or the collection job finished."""
+    from db.models import JobRun, Source
+
+    fetched = session.scalar(select(func.max(Source.last_fetched_at)))
+    ran = session.scalar(select(func.max(JobRun.finished_at)).where(JobRun.job_id == collect_job))
+    moments = [moment for moment in (fetched, ran) if moment is not None]
+    return max(moments) if moments else None
+
+
+def last_success_at(session: Session) -> datetime | None:
+    from db.models import Source
+
+    return session.scalar(select(func.max(Source.last_success_at)))
+
+
+def counts_by(session: Session, what: str) -> dict[str, int]:
+    """Articles by kind (``articles``) or deliveries by status (``deliveries``)."""
+    column = {"articles": Article.kind, "deliveries": Delivery.status}[what]
+    return _count_by(session, column)

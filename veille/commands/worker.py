@@ -31,8 +31,10 @@ def stop_requested() -> Iterator[threading.Event]:
 
 @click.command()
 @sources_option
+@click.option("--metrics-port", type=click.IntRange(1, 65535), default=None,
+              help="Publier /metrics (Prometheus) de ce worker sur 127.0.0.1:PORT.")  # fmt: skip
 @pass_app
-def worker(app: AppContext, sources_path: Path | None) -> None:
+def worker(app: AppContext, sources_path: Path | None, metrics_port: int | None) -> None:
     """Lance les tâches planifiées seules, sans application web (mode réparti).
 
     Plusieurs workers peuvent partager une base PostgreSQL : chaque tâche ne
@@ -40,6 +42,10 @@ def worker(app: AppContext, sources_path: Path | None) -> None:
     tâche en cours.
     """
     configure_logging(app.settings)
+    if metrics_port is not None:
+        from veille.metrics import serve_metrics
+
+        serve_metrics(metrics_port, app.session_factory(), app.settings.failure_threshold)
     with stop_requested() as stop:
         scheduler = start_scheduler(app, sources_path)
         click.echo("Veille IA (tâches) : en marche ; Ctrl-C ou SIGTERM pour arrêter.")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from veille.jobs.base import JobContext, Outcome, Tick
+from veille.metrics import CLASSIFY_SECONDS, observe_collection
 from veille.settings import Settings
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def _collect(
 
     specs = load_catalogue(sources_path, known_label_ids())
     outcomes = collect_once(settings, session_factory, specs, due_only=True)
+    observe_collection(outcomes)
     new_ids = [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
     failed = [outcome.source for outcome in outcomes if isinstance(outcome.value, Failed)]
     logger.info(
@@ -80,6 +82,7 @@ def label_new_articles(
     from veille.labelling import label_pending
 
     try:
-        label_pending(settings, session_factory, list(article_ids))
+        with CLASSIFY_SECONDS.time():
+            label_pending(settings, session_factory, list(article_ids))
     except Exception:
         logger.exception("classement des %d nouvel(s) article(s) en échec", len(article_ids))

@@ -15,6 +15,7 @@ from db.engine import session_scope
 from veille.durations import parse_duration
 from veille.jobs.base import JobContext, Outcome, Tick
 from veille.jobs.notify import tell_team
+from veille.metrics import DELIVERIES
 
 if TYPE_CHECKING:
     from newsletter.content import EditionContent
@@ -146,6 +147,13 @@ def _send(context: JobContext, tick: Tick, content: "EditionContent") -> Outcome
     report = send_edition(
         context.session_factory, content, composer, smtp_sender(settings), tick.now
     )
+    for word, count in (
+        ("sent", report.sent),
+        ("failed", report.failed),
+        ("bounced", report.bounced),
+        ("skipped", report.skipped),
+    ):
+        DELIVERIES.labels(word).inc(count)
     text = (
         f"édition {content.week} : {report.sent} message(s) envoyé(s), "
         f"{report.failed} à réessayer, {report.bounced} rejeté(s)"

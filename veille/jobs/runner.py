@@ -8,6 +8,7 @@ from db.engine import session_scope
 from db.repos import jobs as runs
 from veille.jobs.base import JobContext, Outcome, Tick
 from veille.jobs.schedule import JOBS, latest_slot
+from veille.metrics import JOB_RUNS
 
 logger = logging.getLogger(__name__)
 # A run older than this without an end belongs to a process that died.
@@ -31,6 +32,8 @@ def run_job(
         logger.info("tâche %s (%s) : déjà prise par un autre processus", job_id, slot)
         return None
     outcome = _run(context, spec.run, Tick(moment, slot, manual), job_id)
+    word = "waiting" if outcome.ok is None else "ok" if outcome.ok else "failed"
+    JOB_RUNS.labels(job_id, word).inc()
     with session_scope(context.session_factory) as session:
         runs.finish(session, run_id, datetime.now(UTC), outcome.ok, outcome.text)
     return outcome
