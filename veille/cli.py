@@ -22,6 +22,7 @@ from veille.commands.serve import demo, serve, web
 from veille.commands.sources import sources
 from veille.commands.stats import stats
 from veille.commands.subscribers import subscribers
+from veille.commands.transfer import export, import_
 from veille.commands.users import users
 from veille.commands.worker import worker
 from veille.errors import VeilleError
@@ -65,4 +66,6 @@ main.add_command(subscribers)
 main.add_command(serve)
 main.add_command(web)
 main.add_command(worker)
+main.add_command(export)
+main.add_command(import_)
 main.add_command(demo)
