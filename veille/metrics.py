@@ -14,7 +14,13 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -23,6 +29,7 @@ if TYPE_CHECKING:
 
     from veille.types import CollectOutcome
 
+CONTENT_TYPE = CONTENT_TYPE_LATEST
 PROCESS = CollectorRegistry()
 FETCHES = Counter("veille_fetches", "Sources relevées, par résultat", ["outcome"], registry=PROCESS)
 FETCH_SECONDS = Histogram(

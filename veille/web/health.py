@@ -38,10 +38,8 @@ def healthz(request: Request, db: DbSession) -> PlainTextResponse:
 
 @router.get("/metrics")
 def metrics(request: Request) -> Response:
-    from prometheus_client import CONTENT_TYPE_LATEST
-
-    from veille.metrics import exposition
+    from veille.metrics import CONTENT_TYPE, exposition
 
     state = request.app.state
     body = exposition(state.session_factory, state.settings.failure_threshold)
-    return Response(body, media_type=CONTENT_TYPE_LATEST)
+    return Response(body, media_type=CONTENT_TYPE)
