@@ -20,7 +20,14 @@ logger = logging.getLogger(__name__)
 
 
 def collect(context: JobContext, tick: Tick) -> Outcome:
-    new_ids = collect_due_sources(context.settings, context.session_factory, context.sources_path)
+    """Collect and classify; a catalogue that cannot be read is a failed run, in French."""
+    from veille.errors import VeilleError
+
+    try:
+        new_ids = _collect(context.settings, context.session_factory, context.sources_path)
+    except VeilleError as error:
+        return Outcome(f"collecte impossible : {error}", ok=False)
+    label_new_articles(context.settings, context.session_factory, new_ids)
     return Outcome(f"{len(new_ids)} nouvel(s) article(s) collecté(s) et classé(s)")
 
 

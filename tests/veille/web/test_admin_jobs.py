@@ -1,8 +1,11 @@
 """The « Tâches » page: administrators only, last run and outcome, « lancer maintenant » (CSRF)."""
 
+from pathlib import Path
+
 from conftest import ADMIN_EMAIL, Client
 
 from veille.jobs.schedule import JOBS
+from veille.settings import Settings
 
 
 def test_jobs_page_is_for_administrators_only(client: Client, accounts: dict[str, str]) -> None:
@@ -27,3 +30,13 @@ def test_admin_sees_every_job_and_runs_one_now(client: Client, accounts: dict[st
     assert "(à la demande)" in after
     unknown = client.form("/admin/taches/inconnue/lancer", {}, page="/admin/taches")
     assert unknown.status_code == 404
+
+
+def test_a_collection_that_cannot_read_its_catalogue_is_shown_as_failed(
+    client: Client, accounts: dict[str, str], settings: Settings
+) -> None:
+    Path(settings.sources).write_text("[[feeds]]\nname = \n", encoding="utf-8")
+    client.login(email=ADMIN_EMAIL)
+    client.form("/admin/taches/collecte/lancer", {}, page="/admin/taches")
+    page = client.get("/admin/taches").text
+    assert "échec" in page and "collecte impossible" in page

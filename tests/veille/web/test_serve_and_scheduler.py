@@ -38,6 +38,15 @@ def test_serve_refuses_a_port_already_taken(cli_env: dict[str, str]) -> None:
     assert f"le port {port} est déjà utilisé" in result.output
 
 
+def test_web_alone_also_refuses_to_start_without_a_secret_key(
+    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VEILLE_SECRET_KEY")
+    result = CliRunner().invoke(main, ["web"])
+    assert result.exit_code == 1
+    assert "VEILLE_SECRET_KEY n'est pas définie" in result.output
+
+
 def test_demo_refuses_a_port_already_taken() -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
