@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from newsletter.weeks import IsoWeek
 
 LATE_SEND = timedelta(days=1)
+HOLD_MARK = "en attente d'un accord"
 
 
 def _content(context: JobContext, week: "IsoWeek", now: datetime) -> "EditionContent":
@@ -112,12 +113,11 @@ def _hold(context: JobContext, tick: Tick, week: "IsoWeek") -> Outcome:
         tick,
         f"Envoi de l'édition {week} en attente de votre accord",
         f"L'envoi prévu de l'édition {week} n'a pas pu partir à l'heure (serveur arrêté) "
-        f"et aurait {hours} h de retard. Il attend votre accord : page « Tâches » "
-        f"({context.settings.public_url.rstrip('/')}/admin/taches), « lancer maintenant ».\n",
+        f"et aurait {hours} h de retard. Il attend l'accord d'un membre de l'équipe : "
+        f"{context.settings.public_url.rstrip('/')}/envoi\n",
     )
     return Outcome(
-        f"envoi de l'édition {week} en retard de {hours} h : en attente d'un accord "
-        "(« lancer maintenant »)",
+        f"envoi de l'édition {week} en retard de {hours} h : {HOLD_MARK} (page « Envoi »)",
         ok=None,
     )
 

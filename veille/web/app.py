@@ -28,6 +28,7 @@ from veille.web import (
     edition,
     health,
     login,
+    send_approval,
     subscriptions,
 )
 from veille.web.deps import LoginRequired
@@ -85,6 +86,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(changes.router)
     app.include_router(admin.router)
     app.include_router(admin_jobs.router)
+    app.include_router(send_approval.router)
     # Public pages (subscriptions, archive) are included below.
     app.include_router(subscriptions.router)
     app.include_router(subscriptions.admin_router)
