@@ -352,3 +352,20 @@ class User(Base):
     # Written into each session cookie; raising it ends every session of the
     # account (sign-out, password change, account disabled).
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class JobRun(Base):
+    """One run of a scheduled job: its slot is claimed once, across every worker."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job_id", "slot", name="uq_job_runs_job_slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(50), index=True)
+    slot: Mapped[datetime]
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    ok: Mapped[bool | None] = mapped_column(Boolean)
+    outcome: Mapped[str] = mapped_column(Text, default="")

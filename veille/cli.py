@@ -19,11 +19,13 @@ from veille.commands.config import config
 from veille.commands.database import database
 from veille.commands.deadlines import deadlines
 from veille.commands.newsletter import newsletter
-from veille.commands.serve import demo, serve
+from veille.commands.serve import demo, serve, web
 from veille.commands.sources import sources
 from veille.commands.stats import stats
 from veille.commands.subscribers import subscribers
+from veille.commands.transfer import export, import_
 from veille.commands.users import users
+from veille.commands.worker import worker
 from veille.errors import VeilleError
 
 
@@ -63,4 +65,8 @@ main.add_command(collect)
 main.add_command(newsletter)
 main.add_command(subscribers)
 main.add_command(serve)
+main.add_command(web)
+main.add_command(worker)
+main.add_command(export)
+main.add_command(import_)
 main.add_command(demo)

@@ -29,6 +29,17 @@ OK, FAILING, BROKEN, SELECTOR, DISABLED, NEVER = (
 )
 
 
+# Stable English keys of ``veille stats --json``, one per status.
+STATUS_KEYS = {
+    OK: "ok",
+    FAILING: "failing",
+    BROKEN: "broken",
+    SELECTOR: "selector_lost",
+    DISABLED: "disabled",
+    NEVER: "never_fetched",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SourceHealth:
     name: str
@@ -77,3 +88,11 @@ def health_report(
     with session_scope(session_factory) as session:
         report = [health_of(source, failure_threshold) for source in all_sources(session)]
     return sorted(report, key=lambda item: (order[item.status], item.name.casefold()))
+
+
+def health_counts(report: "list[SourceHealth]") -> dict[str, int]:
+    """Sources by health under stable English keys, every status present, plus ``total``."""
+    counts = dict.fromkeys(STATUS_KEYS.values(), 0)
+    for item in report:
+        counts[STATUS_KEYS[item.status]] += 1
+    return {"total": len(report)} | counts

@@ -38,7 +38,7 @@ from db.repos import collection
 from db.repos.sources import sync_from_catalogue
 from veille.catalogue import SourceSpec
 from veille.collect import schedule
-from veille.collect.jobs import extract_main_text, extract_page, parse_feed
+from veille.collect.jobs import extract_main_text, extract_page, ignore_interrupts, parse_feed
 from veille.discovery import looks_like_html, moved_feed
 from veille.durations import parse_duration
 from veille.errors import ConfigError, FeedParseError, FeedTurnedHtml, SelectorNotFound, SourceError
@@ -203,7 +203,9 @@ class _Pass:
             # Fresh interpreters that import only the parsers: forking this
             # process would copy its threads and database connections, and a
             # fork server would be one more process to keep in memory.
-            self._workers = ProcessPoolExecutor(self.worker_count, mp_context=get_context("spawn"))
+            self._workers = ProcessPoolExecutor(
+                self.worker_count, mp_context=get_context("spawn"), initializer=ignore_interrupts
+            )
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._workers, function, *args)

@@ -1,19 +1,33 @@
-"""The background jobs of ``veille serve``: collect what is due, then label it.
+"""The jobs of ``veille serve`` and ``veille worker`` on APScheduler, persisted in the database.
 
-``build_scheduler`` only wires functions of the pipeline and the classifier
-to APScheduler; it holds no logic of its own. A job never lets an error
-escape: it is logged and the next run goes on as planned.
+Only wiring: the jobs are in ``veille.jobs``. The schedule lives in
+APScheduler's SQLAlchemy job store (table ``apscheduler_jobs``), so a job
+missed while the server was down runs once on restart (``coalesce``, no
+misfire limit), not once per missed slot. Each run claims its slot in
+``job_runs`` first (``veille.jobs.runner``): with several workers on one
+database, a slot runs once.
+
+The store keeps a textual reference to ``fire`` and the job's id, never the
+settings (they hold secrets): ``fire`` finds this process's ``JobContext``
+in ``_CONTEXT``, the one piece of module state, set by ``build_scheduler``.
 """
 
 import logging
-from collections.abc import Sequence
+import os
+import socket
+import uuid
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from apscheduler.jobstores.base import ConflictingIdError
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 
-from veille.durations import parse_duration
+from veille.jobs.base import JobContext
+from veille.jobs.schedule import JOBS, check
 from veille.settings import Settings
 
 if TYPE_CHECKING:
@@ -21,6 +35,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 COLLECT_JOB = "collecte"
+_CONTEXT: dict[str, JobContext] = {}
+
+
+def fire(job_id: str) -> None:
+    """What the job store calls: run the job in this process's context."""
+    from veille.jobs.runner import run_job
+
+    run_job(_CONTEXT["current"], job_id)
 
 
 def build_scheduler(
@@ -29,74 +51,63 @@ def build_scheduler(
     *,
     sources_path: Path | None = None,
     start_now: bool = True,
-) -> BackgroundScheduler:
-    """A scheduler, not started, with one job: collect what is due every VEILLE_COLLECT_EVERY."""
-    scheduler = BackgroundScheduler(timezone=settings.timezone)
-    scheduler.add_job(
-        collect_due_sources,
-        "interval",
-        seconds=parse_duration(settings.collect_every).total_seconds(),
-        args=(settings, session_factory, sources_path or Path(settings.sources)),
-        id=COLLECT_JOB,
-        name="Collecte des sources dues et classement des nouveaux articles",
-        next_run_time=datetime.now(UTC) if start_now else None,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
+    scheduler_class: type[BaseScheduler] = BackgroundScheduler,
+    executor: Any = None,
+) -> "VeilleScheduler":
+    """A scheduler, not started, over the database's job store."""
+    check(settings)
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    context = JobContext(
+        settings, session_factory, sources_path or Path(settings.sources), owner=owner
     )
-    return scheduler
+    _CONTEXT["current"] = context
+    store = SQLAlchemyJobStore(engine=session_factory.kw["bind"])
+    options: dict[str, Any] = {
+        "timezone": settings.timezone,
+        "jobstores": {"default": store},
+        "job_defaults": {"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+    }
+    if executor is not None:
+        options["executors"] = {"default": executor}
+    return VeilleScheduler(scheduler_class(**options), context, start_now)
 
 
-def collect_due_sources(
-    settings: Settings, session_factory: "sessionmaker[Session]", sources_path: Path
-) -> list[int]:
-    """One scheduled pass; returns the ids of the new articles (never raises)."""
-    from veille.errors import VeilleError
+class VeilleScheduler:
+    """APScheduler plus the reconciliation of the stored jobs with the settings."""
 
-    try:
-        new_ids = _collect(settings, session_factory, sources_path)
-    except VeilleError as error:
-        logger.error("collecte planifiée impossible : %s ; nouvel essai au prochain passage", error)
-        return []
-    except Exception:
-        logger.exception("collecte planifiée interrompue ; nouvel essai au prochain passage")
-        return []
-    label_new_articles(settings, session_factory, new_ids)
-    return new_ids
+    def __init__(self, scheduler: BaseScheduler, context: JobContext, start_now: bool) -> None:
+        self.scheduler, self.context, self.start_now = scheduler, context, start_now
 
+    def start(self) -> None:
+        """Start paused, bring the stored jobs in line with the settings, then resume."""
+        self.scheduler.start(paused=True)
+        self.reconcile()
+        self.scheduler.resume()
 
-def _collect(
-    settings: Settings, session_factory: "sessionmaker[Session]", sources_path: Path
-) -> list[int]:
-    from veille.catalogue import load_catalogue
-    from veille.labels import known_label_ids
-    from veille.pipeline import collect_once
-    from veille.types import Failed
+    def reconcile(self) -> None:
+        """Add the missing jobs; reschedule those whose time changed; keep the others as
+        stored, so that a job missed during downtime still runs (once)."""
+        for spec in JOBS.values():
+            trigger = spec.trigger(self.context.settings)
+            job = self.scheduler.get_job(spec.id)
+            if job is None:
+                self._add(spec.id, spec.title, trigger)
+            elif repr(job.trigger) != repr(trigger):
+                self.scheduler.reschedule_job(spec.id, trigger=trigger)
+        for job in self.scheduler.get_jobs():
+            if job.id not in JOBS:
+                self.scheduler.remove_job(job.id)
 
-    specs = load_catalogue(sources_path, known_label_ids())
-    outcomes = collect_once(settings, session_factory, specs, due_only=True)
-    new_ids = [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
-    failed = [outcome.source for outcome in outcomes if isinstance(outcome.value, Failed)]
-    logger.info(
-        "collecte planifiée : %d source(s) relevée(s), %d nouvel(s) article(s), %d échec(s)%s",
-        len(outcomes),
-        len(new_ids),
-        len(failed),
-        f" ({', '.join(failed)})" if failed else "",
-    )
-    return new_ids
+    def _add(self, job_id: str, title: str, trigger: Any) -> None:
+        first = {"next_run_time": datetime.now(UTC)} if self._runs_at_once(job_id) else {}
+        with suppress(ConflictingIdError):  # another worker added it first
+            self.scheduler.add_job(fire, trigger, args=(job_id,), id=job_id, name=title, **first)
 
+    def _runs_at_once(self, job_id: str) -> bool:
+        return self.start_now and job_id == COLLECT_JOB
 
-def label_new_articles(
-    settings: Settings, session_factory: "sessionmaker[Session]", article_ids: Sequence[int]
-) -> None:
-    """Classify the new articles and those an earlier failure left unclassified.
+    def get_jobs(self) -> list[Any]:
+        return list(self.scheduler.get_jobs())
 
-    Logs a failure, never raises: the scheduler goes on.
-    """
-    from veille.labelling import label_pending
-
-    try:
-        label_pending(settings, session_factory, list(article_ids))
-    except Exception:
-        logger.exception("classement des %d nouvel(s) article(s) en échec", len(article_ids))
+    def shutdown(self, wait: bool = True) -> None:
+        self.scheduler.shutdown(wait=wait)

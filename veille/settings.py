@@ -106,18 +106,35 @@ class Settings:
         "crus (liste CIDR ; vide : aucun)",
     )
 
+    retrain_at: str = _setting(
+        "dimanche 03:00",
+        "Réentraînement hebdomadaire du modèle (jour et heure), s'il y a de nouvelles "
+        "étiquettes des curateurs",
+    )
+    remind_before: str = _setting(
+        "1d", "Rappel aux curateurs, par courriel, ce délai avant l'échéance sans article choisi"
+    )
+    send_at: str = _setting("lundi 08:00", "Envoi de l'édition publiée (jour et heure)")
+    log_format: str = _setting(
+        "text", "Format des journaux de serve, web et worker : text (lisible) ou json"
+    )
+    send_unpublished: str = _setting(
+        "notify",
+        "Édition non publiée à l'heure d'envoi : notify (prévenir les curateurs, rien "
+        "n'est envoyé) ou auto (envoyer la sélection automatique)",
+    )
+
     def __post_init__(self) -> None:
-        if self.smtp_security not in ("none", "starttls", "tls"):
-            raise ConfigError(
-                f"VEILLE_SMTP_SECURITY : {self.smtp_security!r} n'est pas none, starttls ou tls"
-            )
-        if self.newsletter_empty not in ("note", "skip"):
-            raise ConfigError(
-                f"VEILLE_NEWSLETTER_EMPTY : {self.newsletter_empty!r} n'est pas note ou skip"
-            )
+        for name, allowed in CHOICES.items():
+            value = getattr(self, name)
+            if value not in allowed:
+                raise ConfigError(
+                    f"{env_name(name)} : {value!r} n'est pas {', '.join(allowed[:-1])} "
+                    f"ou {allowed[-1]}"
+                )
         parse_networks(self.allow_private_networks)
         parse_networks(self.trusted_proxies, env_name("trusted_proxies"))
-        for name in ("http_timeout", "backoff_cap", "collect_every", "confirm_max_age"):
+        for name in DURATIONS:
             try:
                 parse_duration(getattr(self, name))
             except ValueError as error:
@@ -151,6 +168,15 @@ def check_secret_key(key: str) -> None:
         f"VEILLE_SECRET_KEY {problem}. Générez-en une (par exemple : {GENERATE_SECRET}) "
         "et exportez-la avant de relancer."
     )
+
+
+CHOICES = {
+    "smtp_security": ("none", "starttls", "tls"),
+    "newsletter_empty": ("note", "skip"),
+    "send_unpublished": ("notify", "auto"),
+    "log_format": ("text", "json"),
+}
+DURATIONS = ("http_timeout", "backoff_cap", "collect_every", "confirm_max_age", "remind_before")
 
 
 def env_name(setting: str) -> str:

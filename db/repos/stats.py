@@ -1,5 +1,6 @@
 """Counts for ``veille stats`` and the administrator's dashboard."""
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,7 +12,6 @@ from db.models import (
     Edition,
     Label,
     PageChange,
-    Source,
     Subscriber,
 )
 
@@ -21,30 +21,14 @@ def _count_by(session: Session, column: Any) -> dict[str, int]:
     return {str(key): count for key, count in rows}
 
 
-def source_health(session: Session, failure_threshold: int) -> dict[str, int]:
-    """Sources by health: ok, failing (en panne), disabled, never fetched."""
-    counts = {"total": 0, "ok": 0, "failing": 0, "disabled": 0, "never_fetched": 0}
-    for source in session.scalars(select(Source)):
-        counts["total"] += 1
-        if not source.enabled:
-            counts["disabled"] += 1
-        elif source.consecutive_failures >= failure_threshold:
-            counts["failing"] += 1
-        elif source.last_fetched_at is None:
-            counts["never_fetched"] += 1
-        else:
-            counts["ok"] += 1
-    return counts
-
-
-def collect_stats(session: Session, failure_threshold: int) -> dict[str, Any]:
+def collect_stats(session: Session) -> dict[str, Any]:
+    """Counts of what the database holds; the sources' health is ``veille.health``'s."""
     total = session.scalar(select(func.count()).select_from(Article)) or 0
     duplicates = session.scalar(
         select(func.count()).select_from(Article).where(Article.duplicate_of_id.is_not(None))
     )
     labelled = session.scalar(select(func.count(func.distinct(Label.article_id))))
     return {
-        "sources": source_health(session, failure_threshold),
         "articles": {
             "total": total,
             "by_kind": _count_by(session, Article.kind),
@@ -60,3 +44,25 @@ def collect_stats(session: Session, failure_threshold: int) -> dict[str, Any]:
         "deliveries": _count_by(session, Delivery.status)
         | {"total": session.scalar(select(func.count()).select_from(Delivery)) or 0},
     }
+
+
+def last_collection_at(session: Session, collect_job: str) -> datetime | None:
+    """When a collection last happened: a source fetched, or the collection job finished."""
+    from db.models import JobRun, Source
+
+    fetched = session.scalar(select(func.max(Source.last_fetched_at)))
+    ran = session.scalar(select(func.max(JobRun.finished_at)).where(JobRun.job_id == collect_job))
+    moments = [moment for moment in (fetched, ran) if moment is not None]
+    return max(moments) if moments else None
+
+
+def last_success_at(session: Session) -> datetime | None:
+    from db.models import Source
+
+    return session.scalar(select(func.max(Source.last_success_at)))
+
+
+def counts_by(session: Session, what: str) -> dict[str, int]:
+    """Articles by kind (``articles``) or deliveries by status (``deliveries``)."""
+    column = {"articles": Article.kind, "deliveries": Delivery.status}[what]
+    return _count_by(session, column)

@@ -32,3 +32,9 @@ def disable(session: Session, email: str) -> User | None:
         user.session_version += 1
         session.flush()
     return user
+
+
+def team_emails(session: Session) -> list[str]:
+    """Addresses of the active members of the watch team (curators and administrators)."""
+    query = select(User.email).where(User.active.is_(True)).order_by(User.email)
+    return list(session.scalars(query))

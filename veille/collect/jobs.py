@@ -31,3 +31,10 @@ def extract_main_text(body: bytes, url: str) -> str | None:
     from veille.collect.fulltext import extract_main_text as extract
 
     return extract(body, url)
+
+
+def ignore_interrupts() -> None:
+    """Worker initialiser: Ctrl-C is the main process's to handle, not a worker's traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

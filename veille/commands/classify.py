@@ -20,7 +20,7 @@ import click
 from veille.commands._context import AppContext, UserError, pass_app
 
 if TYPE_CHECKING:
-    from classement import Classifier, EvaluationReport, LabelledArticle
+    from classement import Classifier, EvaluationReport
 
 BATCH = 1000
 MODEL_OPTION_HELP = (
@@ -153,12 +153,15 @@ def train(app: AppContext, corpus_dir: Path | None, corpus_only: bool) -> None:
     from classement import load_corpus, load_taxonomy, save_new_version
     from classement import train as train_model
     from classement.corpus import DEFAULT_CORPUS_DIR, corpus_fingerprint
+    from veille.training import curator_data
 
     corpus_dir = corpus_dir or DEFAULT_CORPUS_DIR
     with _user_errors():
         taxonomy = load_taxonomy()
         corpus = load_corpus(taxonomy, corpus_dir)
-        curated, decisions = ([], None) if corpus_only else _curator_data(app, taxonomy)
+        data = None if corpus_only else curator_data(app.session_factory(), taxonomy)
+        curated = data.records if data else []
+        decisions = data.decisions if data else None
         click.echo(
             f"Entraînement sur {len(corpus)} exemples du corpus "
             f"et {len(curated)} article(s) annoté(s) par les curateurs…",
@@ -167,6 +170,8 @@ def train(app: AppContext, corpus_dir: Path | None, corpus_only: bool) -> None:
         classifier = train_model(corpus, curated, taxonomy=taxonomy, relevance_examples=decisions)
         classifier.info["corpus_fingerprint"] = corpus_fingerprint(corpus_dir)
         classifier.info["origin"] = "train"
+        if data is not None:
+            classifier.info["curator_fingerprint"] = data.fingerprint
         path = save_new_version(classifier, Path(app.settings.model_dir))
     _print_training(classifier, path)
 
@@ -245,33 +250,6 @@ def _parse_since(value: str) -> datetime:
     except ValueError as error:
         raise UserError(f"date invalide pour --since : {value!r} (attendu AAAA-MM-JJ)") from error
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _curator_data(
-    app: AppContext, taxonomy: Any
-) -> tuple[list[LabelledArticle], tuple[list[str], list[bool]]]:
-    """Curator-labelled articles (as training records) and curation decisions."""
-    from classement import Article, LabelledArticle
-    from db.engine import session_scope
-    from db.repos.labels import curated_articles, curation_decisions
-
-    with session_scope(app.session_factory()) as session:
-        curated = curated_articles(session)
-        decisions = curation_decisions(session)
-    known = set(taxonomy.ids)
-    records = [
-        LabelledArticle(
-            article=Article(str(c.article.id), c.article.title, c.article.text, c.article.language),
-            themes=tuple(
-                label for label, kind in c.labels.items() if kind == "theme" and label in known
-            ),
-            jobs=tuple(
-                label for label, kind in c.labels.items() if kind == "job" and label in known
-            ),
-        )
-        for c in curated
-    ]
-    return records, ([text for text, _ in decisions], [chosen for _, chosen in decisions])
 
 
 def _model_summary(classifier: Classifier) -> dict[str, Any]:

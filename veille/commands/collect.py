@@ -10,6 +10,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from veille.commands._context import AppContext, pass_app, sources_option
+from veille.commands.collect_end import (
+    EXIT_ALL_FAILED,
+    EXIT_INTERRUPTED,
+    NO_SOURCE_REACHED,
+    every_attempt_failed,
+    interrupted_line,
+    sigterm_as_interrupt,
+)
 from veille.commands.sources import read_catalogue
 
 if TYPE_CHECKING:
@@ -31,8 +39,11 @@ def collect(
 ) -> None:
     """Collecte une fois chaque source active (flux et pages) et résume le résultat.
 
-    Une source en échec est signalée et enregistrée sans arrêter les autres ;
-    le code de sortie n'est non nul que si la configuration est invalide.
+    Une source en échec est signalée et enregistrée sans arrêter les autres.
+    Code de sortie : 0 si une source a répondu ou si aucune n'était due ; 1 si
+    la configuration est invalide ; 3 si toutes les sources tentées ont échoué ;
+    130 si la collecte est interrompue (Ctrl-C, SIGTERM) : ce qui était en
+    cours d'écriture est enregistré et le travail fait est résumé.
     """
     from veille.pipeline import collect_once, select_specs
 
@@ -40,22 +51,36 @@ def collect(
     total = len(select_specs(specs, only))
     factory = app.session_factory()
     console = Console(width=max(Console().width, 120))
-    with _progress(console) as progress:
-        task = progress.add_task("Collecte", total=total, new=0)
+    done: list[CollectOutcome] = []
+    try:
+        with sigterm_as_interrupt(), _progress(console) as progress:
+            task = progress.add_task("Collecte", total=total, new=0)
 
-        def advance(outcome: "CollectOutcome") -> None:
-            added = len(outcome.new_article_ids)
-            new = progress.tasks[0].fields["new"] + added
-            progress.update(task, advance=1, new=new)
+            def advance(outcome: "CollectOutcome") -> None:
+                done.append(outcome)
+                added = len(outcome.new_article_ids)
+                new = progress.tasks[0].fields["new"] + added
+                progress.update(task, advance=1, new=new)
 
-        outcomes = collect_once(
-            app.settings, factory, specs, only=only or None, on_progress=advance
-        )
-    console.print(summary_table(outcomes))
-    console.print(totals_line(outcomes))
+            outcomes = collect_once(
+                app.settings, factory, specs, only=only or None, on_progress=advance
+            )
+    except KeyboardInterrupt:
+        _report(console, done)
+        click.echo(interrupted_line(len(done), total))
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+    _report(console, outcomes)
     new_ids = [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
     if not no_classify:
         _classify(app, new_ids)
+    if every_attempt_failed(outcomes):
+        click.echo(NO_SOURCE_REACHED)
+        raise click.exceptions.Exit(EXIT_ALL_FAILED)
+
+
+def _report(console: Console, outcomes: Sequence["CollectOutcome"]) -> None:
+    console.print(summary_table(outcomes))
+    console.print(totals_line(outcomes))
 
 
 def _progress(console: Console) -> Progress:

@@ -1,5 +1,7 @@
 """``veille db``: schema administration."""
 
+from pathlib import Path
+
 import click
 
 from veille.commands._context import AppContext, pass_app
@@ -26,3 +28,14 @@ def upgrade(app: AppContext) -> None:
         click.echo(f"Base déjà à jour (révision {after}).")
     else:
         click.echo(f"Base mise à jour : {before or 'vide'} → {after}.")
+
+
+@database.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@pass_app
+def backup(app: AppContext, file: Path) -> None:
+    """Copie la base SQLite dans FILE, sans arrêter le service (copie cohérente)."""
+    from db.backup import sqlite_backup
+
+    size = sqlite_backup(app.engine(), file)
+    click.echo(f"Copie de la base écrite dans {file} ({size // 1024} Kio).")

@@ -1,7 +1,6 @@
-"""``veille serve`` (web app + scheduler) and ``veille demo`` (offline demonstration)."""
+"""``veille serve`` (web app + jobs), ``veille web`` (web app alone), ``veille demo``."""
 
 import errno
-import logging
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,8 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from veille.demo.builder import Demo
+    from veille.scheduler import VeilleScheduler
+    from veille.settings import Settings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -43,46 +44,71 @@ def run_server(app: "FastAPI", host: str, port: int) -> None:
     uvicorn.Server(config).run()
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s : %(message)s"
-    )
-    for noisy in ("httpx", "alembic", "apscheduler.executors", "apscheduler.scheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def configure_logging(settings: "Settings | None" = None) -> None:
+    from veille.logs import configure
+
+    configure(settings.log_format if settings is not None else "text")
+
+
+host_option = click.option("--host", default=DEFAULT_HOST, show_default=True,
+                           help="Adresse d'écoute.")  # fmt: skip
+port_option = click.option("--port", default=DEFAULT_PORT, show_default=True,
+                           type=click.IntRange(1, 65535), help="Port d'écoute.")  # fmt: skip
 
 
 @click.command()
-@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Adresse d'écoute.")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535),
-              help="Port d'écoute.")  # fmt: skip
-@click.option("--no-scheduler", is_flag=True, help="Ne pas lancer la collecte planifiée.")
+@host_option
+@port_option
+@click.option("--no-scheduler", is_flag=True, help="Ne pas lancer les tâches planifiées.")
 @sources_option
 @pass_app
 def serve(
     app: AppContext, host: str, port: int, no_scheduler: bool, sources_path: Path | None
 ) -> None:
-    """Lance l'application web et la collecte planifiée (VEILLE_COLLECT_EVERY)."""
-    from veille.web.app import create_app
+    """Lance l'application web et les tâches planifiées dans un seul processus.
 
-    check_secret_key(app.settings.secret_key)
-    _check_port_free(host, port)
-    _configure_logging()
-    session_factory = app.session_factory()
-    web = create_app(app.settings, session_factory)
-    scheduler = None
-    if not no_scheduler:
-        from veille.scheduler import build_scheduler
-
-        scheduler = build_scheduler(
-            app.settings, session_factory, sources_path=app.sources_path(sources_path)
-        )
-        scheduler.start()
+    Tâches : collecte et classement (VEILLE_COLLECT_EVERY), rappel aux curateurs,
+    sélection automatique, envoi de l'édition publiée (VEILLE_SEND_AT),
+    réentraînement (VEILLE_RETRAIN_AT). Voir la page « Tâches ».
+    """
+    web = _web_app(app, host, port)
+    scheduler = None if no_scheduler else start_scheduler(app, sources_path)
     click.echo(f"Veille IA : http://{host}:{port}/ (Ctrl-C pour arrêter)")
     try:
         run_server(web, host, port)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+
+
+@click.command()
+@host_option
+@port_option
+@pass_app
+def web(app: AppContext, host: str, port: int) -> None:
+    """Lance l'application web seule, sans tâches planifiées (mode réparti, avec veille worker)."""
+    application = _web_app(app, host, port)
+    click.echo(f"Veille IA (web) : http://{host}:{port}/ (Ctrl-C pour arrêter)")
+    run_server(application, host, port)
+
+
+def _web_app(app: AppContext, host: str, port: int) -> "FastAPI":
+    from veille.web.app import create_app
+
+    check_secret_key(app.settings.secret_key)
+    _check_port_free(host, port)
+    configure_logging(app.settings)
+    return create_app(app.settings, app.session_factory())
+
+
+def start_scheduler(app: AppContext, sources_path: Path | None) -> "VeilleScheduler":
+    from veille.scheduler import build_scheduler
+
+    scheduler = build_scheduler(
+        app.settings, app.session_factory(), sources_path=app.sources_path(sources_path)
+    )
+    scheduler.start()
+    return scheduler
 
 
 @click.command()
@@ -96,7 +122,7 @@ def demo(port: int) -> None:
     from veille.web.app import create_app
 
     _check_port_free(DEFAULT_HOST, port)
-    _configure_logging()
+    configure_logging()
     click.echo("Préparation de la démonstration (collecte des sources fictives)…")
     with tempfile.TemporaryDirectory(prefix="veille-demo-") as directory:
         built = build_demo(Path(directory), port=port)

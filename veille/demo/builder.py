@@ -166,8 +166,8 @@ def _collect_twice(
 ) -> None:
     """Collect, edit the watched page, collect again; then label the new articles."""
     from veille.catalogue import load_catalogue
+    from veille.jobs.collecting import label_new_articles
     from veille.pipeline import collect_once
-    from veille.scheduler import label_new_articles
 
     specs = load_catalogue(Path(settings.sources))
     new_ids: list[int] = []

@@ -22,6 +22,7 @@ from veille.networks import parse_networks
 from veille.settings import Settings, check_secret_key
 from veille.web import (
     admin,
+    admin_jobs,
     archive,
     calendars,
     changes,
@@ -30,6 +31,7 @@ from veille.web import (
     edition,
     health,
     login,
+    send_approval,
     source_add,
     subscriptions,
 )
@@ -87,6 +89,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(changes.router)
     app.include_router(admin.router)
     app.include_router(source_add.router)
+    app.include_router(admin_jobs.router)
+    app.include_router(send_approval.router)
     # Public pages (subscriptions, archive) are included below.
     app.include_router(subscriptions.router)
     app.include_router(subscriptions.admin_router)

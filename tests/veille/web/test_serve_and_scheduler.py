@@ -18,7 +18,8 @@ from newsletter.weeks import date_fr as email_date
 from veille.cli import main
 from veille.deadlines.wording import date_fr
 from veille.demo.builder import FILES, build_demo, render
-from veille.scheduler import COLLECT_JOB, build_scheduler, collect_due_sources
+from veille.jobs.collecting import collect_due_sources
+from veille.scheduler import COLLECT_JOB, build_scheduler
 from veille.settings import Settings
 from veille.web.app import create_app
 
@@ -40,6 +41,15 @@ def test_serve_refuses_a_port_already_taken(cli_env: dict[str, str]) -> None:
     assert f"le port {port} est déjà utilisé" in result.output
 
 
+def test_web_alone_also_refuses_to_start_without_a_secret_key(
+    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VEILLE_SECRET_KEY")
+    result = CliRunner().invoke(main, ["web"])
+    assert result.exit_code == 1
+    assert "VEILLE_SECRET_KEY n'est pas définie" in result.output
+
+
 def test_demo_refuses_a_port_already_taken() -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
@@ -48,13 +58,28 @@ def test_demo_refuses_a_port_already_taken() -> None:
     assert f"le port {port} est déjà utilisé" in result.output
 
 
-def test_scheduler_has_one_collection_job_every_collect_every(
+def test_scheduler_keeps_every_job_in_the_database_with_its_schedule(
     settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:
     scheduler = build_scheduler(settings, session_factory, start_now=False)
-    jobs = scheduler.get_jobs()
-    assert [job.id for job in jobs] == [COLLECT_JOB]
-    assert jobs[0].trigger.interval == timedelta(minutes=15)
+    scheduler.start()
+    try:
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+    finally:
+        scheduler.shutdown(wait=False)
+    assert set(jobs) == {
+        COLLECT_JOB, "classement", "reentrainement", "rappel", "brouillon", "envoi"
+    }  # fmt: skip
+    assert jobs[COLLECT_JOB].trigger.interval == timedelta(minutes=15)
+    send = jobs["envoi"].next_run_time
+    assert (send.weekday(), send.hour, send.minute) == (0, 8, 0)  # Monday 08:00, Paris time
+    again = build_scheduler(settings, session_factory, start_now=False)
+    again.start()
+    try:
+        assert again.get_jobs()[0].next_run_time is not None
+        assert {job.id: job.next_run_time for job in again.get_jobs()}["envoi"] == send
+    finally:
+        again.shutdown(wait=False)
 
 
 def _serve_feed(httpserver: HTTPServer) -> str:
@@ -80,7 +105,7 @@ def test_collection_job_collects_due_sources_once(
 ) -> None:
     catalogue = tmp_path / "sources.toml"
     catalogue.write_text(f'[[feeds]]\nname = "Fil"\nurl = "{_serve_feed(httpserver)}"\n', "utf-8")
-    caplog.set_level(logging.INFO, logger="veille.scheduler")
+    caplog.set_level(logging.INFO, logger="veille.jobs.collecting")
     first = collect_due_sources(settings, session_factory, catalogue)
     assert len(first) == 5
     assert collect_due_sources(settings, session_factory, catalogue) == []  # not due again
