@@ -19,10 +19,7 @@
 
 import asyncio
 import logging
-import os
-import socket
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,9 +33,10 @@ from db.engine import session_scope
 from db.errors import AlreadyExistsError
 from db.repos import collection
 from db.repos.sources import sync_from_catalogue
+from veille import leases
 from veille.catalogue import SourceSpec
 from veille.collect import schedule
-from veille.collect.jobs import extract_main_text, extract_page, parse_feed
+from veille.collect.jobs import exit_with_parent, extract_main_text, extract_page, parse_feed
 from veille.durations import parse_duration
 from veille.errors import ConfigError, SelectorNotFound, SourceError
 from veille.fetch import PAGE_ACCEPT, Fetcher, FetchLimits, GoneError, RetryLater
@@ -144,8 +142,18 @@ def _prepare(
             due = set(collection.due_names(session, run.now))
             states = {name: state for name, state in states.items() if name in due}
         wanted = [state.id for state in states.values() if not run.waiting(state)]
+        _take_over_dead_leases(session, wanted, run)
         run.claimed = collection.claim_all(session, wanted, run.owner, run.now, run.lease_until)
         return states
+
+
+def _take_over_dead_leases(session: "Session", source_ids: list[int], run: "_Pass") -> None:
+    """Free the leases whose holder (a killed pass on this host) no longer runs."""
+    holders = collection.lease_holders(session, source_ids, run.owner, run.now)
+    dead = [holder for holder in holders if leases.holder_gone(holder)]
+    if dead:
+        freed = collection.release_owners(session, dead)
+        logger.warning("%d source(s) reprise(s) à un processus arrêté (%s)", freed, ", ".join(dead))
 
 
 @dataclass
@@ -156,8 +164,7 @@ class _Pass:
     on_progress: Progress | None
     worker_count: int
     fetcher: Fetcher = field(init=False)
-    owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:"
-                       f"{uuid.uuid4().hex[:8]}")  # fmt: skip
+    owner: str = field(default_factory=leases.lease_owner)
     _db: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1))
     _workers: Executor | None = None
     inflight: asyncio.Semaphore = field(init=False)
@@ -208,7 +215,9 @@ class _Pass:
             # Fresh interpreters that import only the parsers: forking this
             # process would copy its threads and database connections, and a
             # fork server would be one more process to keep in memory.
-            self._workers = ProcessPoolExecutor(self.worker_count, mp_context=get_context("spawn"))
+            self._workers = ProcessPoolExecutor(
+                self.worker_count, mp_context=get_context("spawn"), initializer=exit_with_parent
+            )
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._workers, function, *args)
