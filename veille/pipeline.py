@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from db.engine import session_scope
 from db.errors import AlreadyExistsError
 from db.repos import collection
-from db.repos.sources import sync_from_catalogue
+from db.repos.sources import sync_if_changed
 from veille import leases
 from veille.catalogue import SourceSpec
 from veille.collect import schedule
@@ -136,7 +136,7 @@ def _prepare(
 ) -> dict[str, "FetchState"]:
     """Sync the catalogue, read the sources' state, take their leases: one transaction."""
     with session_scope(session_factory) as session:
-        sync_from_catalogue(session, [spec.to_fields() for spec in specs])
+        sync_if_changed(session, [spec.to_fields() for spec in specs])
         states = collection.fetch_states(session, [spec.name for spec in chosen])
         if due_only:
             due = set(collection.due_names(session, run.now))
