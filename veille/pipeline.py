@@ -134,7 +134,26 @@ def _prepare(
     run: "_Pass",
     due_only: bool,
 ) -> dict[str, "FetchState"]:
-    """Sync the catalogue, read the sources' state, take their leases: one transaction."""
+    """Sync the catalogue, read the sources' state, take their leases: one transaction.
+
+    Two passes starting together on a new database both add the same sources:
+    the second one's insert fails, and it starts over, finding them added.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        return _prepare_once(session_factory, specs, chosen, run, due_only)
+    except IntegrityError:
+        return _prepare_once(session_factory, specs, chosen, run, due_only)
+
+
+def _prepare_once(
+    session_factory: "sessionmaker[Session]",
+    specs: Sequence[SourceSpec],
+    chosen: list[SourceSpec],
+    run: "_Pass",
+    due_only: bool,
+) -> dict[str, "FetchState"]:
     with session_scope(session_factory) as session:
         sync_if_changed(session, [spec.to_fields() for spec in specs])
         states = collection.fetch_states(session, [spec.name for spec in chosen])
