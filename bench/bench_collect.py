@@ -29,6 +29,7 @@ side is skipped when the interpreter is not given or not found. To make one
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -98,6 +99,7 @@ def _children(pid: int) -> list[int]:
 
 def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[dict, list[int]]:
     """Run a command printing one JSON line; returns it with the peaks of _tree_memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     peaks = [0, 0, 0]
 
@@ -112,7 +114,12 @@ def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"échec de {command[:3]} (code {process.returncode})")
-    return json.loads(output.strip().splitlines()[-1]), peaks
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(output.strip().splitlines()[-1])
+    # CPU time of the process and of its waited-for children (the parse worker):
+    # less sensitive than durations to a machine shared with others.
+    result["cpu_seconds"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return result, peaks
 
 
 def catalogue_text(urls: list[str]) -> str:
@@ -227,7 +234,7 @@ def _warm_process(
 def _median(results: list[dict]) -> dict:
     """Median durations of the attempts; the largest memory peak."""
     row = dict(results[0])
-    for key in ("cold", "warm", "warm_process"):
+    for key in ("cold", "warm", "warm_process", "cpu_seconds"):
         row[key] = statistics.median(result[key] for result in results)
     for key in ("rss_mb", "total_mb", "rss_tree_mb"):
         row[key] = max(result[key] for result in results)

@@ -115,7 +115,9 @@ def _scale(rows: list[dict]) -> list[str]:
     lines = [
         "## Coût selon le nombre de flux",
         "",
-        "40 entrées par flux, latence nulle, un essai ; Veille IA seul.",
+        "40 entrées par flux, latence nulle, un essai ; Veille IA seul. Le temps CPU est "
+        "celui du processus de collecte et de son processus d'analyse, import compris, pour "
+        "la passe à froid puis la passe tiède.",
         "",
     ]
     body = []
@@ -128,20 +130,31 @@ def _scale(rows: list[dict]) -> list[str]:
                 f"{row['cold']:.2f}",
                 f"{per_feed_ms:.0f}",
                 f"{row['warm']:.2f}",
+                f"{row['cpu_seconds']:.1f}",
+                f"{1000 * row['cpu_seconds'] / row['feeds']:.0f}",
                 f"{row['total_mb']:.0f}",
             ]
         )
-    lines += _table(
-        ["Flux", "Entrées", "Froid (s)", "Froid par flux (ms)", "Tiède (s)", "Mémoire totale (Mo)"],
-        body,
-    )
+    header = [
+        "Flux",
+        "Entrées",
+        "Froid (s)",
+        "Froid par flux (ms)",
+        "Tiède (s)",
+        "CPU, les deux passes (s)",
+        "CPU par flux (ms)",
+        "Mémoire totale (Mo)",
+    ]
+    lines += _table(header, body)
     if len(rows) >= 2:
         first, last = rows[0], rows[-1]
         factor = last["feeds"] / first["feeds"]
         lines += [
             "",
             f"De {first['feeds']} à {last['feeds']} flux (×{factor:.0f}) : durée à froid "
-            f"×{last['cold'] / first['cold']:.1f}, mémoire "
+            f"×{last['cold'] / first['cold']:.1f}, temps CPU "
+            f"×{last['cpu_seconds'] / first['cpu_seconds']:.1f} (moins sensible à la charge "
+            "de la machine que la durée), mémoire "
             f"×{last['total_mb'] / first['total_mb']:.1f} (une part fixe : l'interpréteur "
             "et les bibliothèques).",
         ]
@@ -176,12 +189,12 @@ def _newsletter(lines_out: list[str]) -> list[str]:
 
 
 def _inbox(figures: dict) -> list[str]:
+    count = f"{figures['articles']:,}".replace(",", " ")
     return [
         "## Boîte de réception",
         "",
-        f"{figures['articles']:,} articles sur 50 semaines (SQLite), page servie par "
-        "l'application dans le processus ; médiane de 5 requêtes. Commande : "
-        "`uv run python bench/bench_inbox.py`.".replace(",", " "),
+        f"{count} articles sur 50 semaines (SQLite), page servie par l'application dans le "
+        "processus ; médiane de 5 requêtes. Commande : `uv run python bench/bench_inbox.py`.",
         "",
         *_table(
             ["Page", "Durée (ms)"],

@@ -166,7 +166,9 @@ class NearDuplicateIndex:
             chain.from_iterable(bucket for bucket in buckets if len(bucket) <= MAX_BUCKET)
         )
         candidates = {found for found, count in hits.items() if count >= MIN_BANDS}
-        candidates.update(self._titles.get(print_.title_words, ()))
+        # The same title word for word: the most recent ones only, so that a title
+        # every source repeats (« Édito ») costs a bounded number of comparisons.
+        candidates.update(self._titles.get(print_.title_words, ())[-MAX_BUCKET:])
         query = Comparison(print_)
         matches = [found for found in candidates if self._is_match(found, source_id, query)]
         return min(matches, default=None)
