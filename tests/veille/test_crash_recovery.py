@@ -101,12 +101,12 @@ def test_sigkill_mid_collection_leaves_no_orphan_and_the_rerun_takes_over(
     )
     try:
         wait_until(lambda: articles(session_factory) == 1 and asked.is_set(), "mi-collecte")
-        helpers = descendants(collector.pid)
-        assert helpers, "le processus d'analyse aurait dû démarrer"
+        children = descendants(collector.pid)
+        assert children, "le processus d'analyse aurait dû démarrer"
         collector.send_signal(signal.SIGKILL)
         collector.wait()
         wait_until(
-            lambda: all(process_start(pid) is None for pid in helpers),
+            lambda: all(process_start(pid) is None for pid in children),
             "fin du processus d'analyse et du suivi des ressources",
         )
     finally:
