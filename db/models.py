@@ -369,3 +369,18 @@ class JobRun(Base):
     finished_at: Mapped[datetime | None]
     ok: Mapped[bool | None] = mapped_column(Boolean)
     outcome: Mapped[str] = mapped_column(Text, default="")
+
+
+class CatalogueSync(Base):
+    """The digest of the catalogue last copied into ``sources``: one row.
+
+    A collection pass syncs the catalogue only when its digest differs, so
+    an unchanged ``sources.toml`` costs one read instead of a comparison of
+    every source.
+    """
+
+    __tablename__ = "catalogue_syncs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,10 +19,7 @@
 
 import asyncio
 import logging
-import os
-import socket
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,10 +32,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from db.engine import session_scope
 from db.errors import AlreadyExistsError
 from db.repos import collection
-from db.repos.sources import sync_from_catalogue
+from db.repos.sources import sync_if_changed
+from veille import leases
 from veille.catalogue import SourceSpec
 from veille.collect import schedule
-from veille.collect.jobs import extract_main_text, extract_page, ignore_interrupts, parse_feed
+from veille.collect.jobs import extract_main_text, extract_page, parse_feed, prepare_worker
 from veille.discovery import looks_like_html, moved_feed
 from veille.durations import parse_duration
 from veille.errors import ConfigError, FeedParseError, FeedTurnedHtml, SelectorNotFound, SourceError
@@ -138,16 +136,45 @@ def _prepare(
     run: "_Pass",
     due_only: bool,
 ) -> dict[str, "FetchState"]:
-    """Sync the catalogue, read the sources' state, take their leases: one transaction."""
+    """Sync the catalogue, read the sources' state, take their leases: one transaction.
+
+    Two passes starting together on a new database both add the same sources:
+    the second one's insert fails, and it starts over, finding them added.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        return _prepare_once(session_factory, specs, chosen, run, due_only)
+    except IntegrityError:
+        return _prepare_once(session_factory, specs, chosen, run, due_only)
+
+
+def _prepare_once(
+    session_factory: "sessionmaker[Session]",
+    specs: Sequence[SourceSpec],
+    chosen: list[SourceSpec],
+    run: "_Pass",
+    due_only: bool,
+) -> dict[str, "FetchState"]:
     with session_scope(session_factory) as session:
-        sync_from_catalogue(session, [spec.to_fields() for spec in specs])
+        sync_if_changed(session, [spec.to_fields() for spec in specs])
         states = collection.fetch_states(session, [spec.name for spec in chosen])
         if due_only:
             due = set(collection.due_names(session, run.now))
             states = {name: state for name, state in states.items() if name in due}
         wanted = [state.id for state in states.values() if not run.waiting(state)]
+        _take_over_dead_leases(session, wanted, run)
         run.claimed = collection.claim_all(session, wanted, run.owner, run.now, run.lease_until)
         return states
+
+
+def _take_over_dead_leases(session: "Session", source_ids: list[int], run: "_Pass") -> None:
+    """Free the leases whose holder (a killed pass on this host) no longer runs."""
+    holders = collection.lease_holders(session, source_ids, run.owner, run.now)
+    dead = [holder for holder in holders if leases.holder_gone(holder)]
+    if dead:
+        freed = collection.release_owners(session, dead)
+        logger.warning("%d source(s) reprise(s) à un processus arrêté (%s)", freed, ", ".join(dead))
 
 
 @dataclass
@@ -158,8 +185,7 @@ class _Pass:
     on_progress: Progress | None
     worker_count: int
     fetcher: Fetcher = field(init=False)
-    owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:"
-                       f"{uuid.uuid4().hex[:8]}")  # fmt: skip
+    owner: str = field(default_factory=leases.lease_owner)
     _db: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1))
     _workers: Executor | None = None
     inflight: asyncio.Semaphore = field(init=False)
@@ -204,7 +230,7 @@ class _Pass:
             # process would copy its threads and database connections, and a
             # fork server would be one more process to keep in memory.
             self._workers = ProcessPoolExecutor(
-                self.worker_count, mp_context=get_context("spawn"), initializer=ignore_interrupts
+                self.worker_count, mp_context=get_context("spawn"), initializer=prepare_worker
             )
         loop = asyncio.get_running_loop()
         try:

@@ -2,7 +2,8 @@
 
 A lease (``lease_owner``, ``lease_expires_at``) is taken with one atomic
 ``UPDATE … WHERE`` so two processes never collect the same source at once,
-on SQLite as on PostgreSQL; an expired lease (a killed process) is taken over.
+on SQLite as on PostgreSQL; an expired lease is taken over, and so is one
+whose holder is known to be gone (``lease_holders`` and ``release_owners``).
 """
 
 from collections.abc import Iterable, Sequence
@@ -91,6 +92,39 @@ def _free(owner: str, now: datetime) -> Any:
     return or_(
         Source.lease_owner.is_(None), Source.lease_owner == owner, Source.lease_expires_at < now
     )
+
+
+def lease_holders(
+    session: Session, source_ids: Iterable[int], owner: str, now: datetime
+) -> set[str]:
+    """Owners other than ``owner`` holding a live lease on one of the sources."""
+    ids = list(source_ids)
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(
+            session.scalars(
+                select(Source.lease_owner)
+                .where(
+                    Source.id.in_(ids[start : start + 500]),
+                    Source.lease_owner.is_not(None),
+                    Source.lease_owner != owner,
+                    Source.lease_expires_at >= now,
+                )
+                .distinct()
+            )
+        )
+    return {holder for holder in found if holder is not None}
+
+
+def release_owners(session: Session, owners: Sequence[str]) -> int:
+    """Free every lease of these owners (processes known to be gone); how many were."""
+    result = session.execute(
+        update(Source)
+        .where(Source.lease_owner.in_(list(owners)))
+        .values(lease_owner=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def release_all(session: Session, owner: str) -> None:

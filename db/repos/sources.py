@@ -1,15 +1,24 @@
-"""Sources: synchronisation with the catalogue, administration."""
+"""Sources: synchronisation with the catalogue, administration.
 
+Every sync records the digest of the catalogue it applied; ``sync_if_changed``
+skips the comparison of every source when that digest has not changed. An
+administrator's change to a source (enable, disable) forgets the digest, so
+the next pass applies the catalogue again, exactly as before.
+"""
+
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError
-from db.models import Article, Source
+from db.models import Article, CatalogueSync, Source
+from db.types import utcnow
 
 REASON_REMOVED = "retirée du catalogue"
 REASON_CATALOGUE = "désactivée dans le catalogue"
@@ -66,8 +75,35 @@ def sync_from_catalogue(session: Session, entries: Sequence[Mapping[str, Any]]) 
             source.in_catalogue = False
             _disable(source, "catalogue", REASON_REMOVED)
             report.disabled.append(source.name)
+    _remember(session, catalogue_digest(entries))
     session.flush()
     return report
+
+
+def sync_if_changed(session: Session, entries: Sequence[Mapping[str, Any]]) -> SyncReport | None:
+    """Sync unless this very catalogue was the last one synced; None when skipped."""
+    mark = session.get(CatalogueSync, 1)
+    if mark is not None and mark.digest == catalogue_digest(entries):
+        return None
+    return sync_from_catalogue(session, entries)
+
+
+def catalogue_digest(entries: Sequence[Mapping[str, Any]]) -> str:
+    encoded = json.dumps(list(entries), sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _remember(session: Session, digest: str) -> None:
+    mark = session.get(CatalogueSync, 1)
+    if mark is None:
+        session.add(CatalogueSync(id=1, digest=digest))
+    else:
+        mark.digest, mark.synced_at = digest, utcnow()
+
+
+def forget_catalogue(session: Session) -> None:
+    """The next pass syncs the catalogue again (after a change made outside it)."""
+    session.execute(delete(CatalogueSync))
 
 
 def _new_source(entry: Mapping[str, Any]) -> Source:
@@ -115,6 +151,7 @@ def _disable(source: Source, by: str, reason: str) -> None:
 def disable(session: Session, name: str, reason: str = REASON_ADMIN) -> Source:
     source = get_by_name(session, name)
     source.enabled, source.disabled_by, source.disabled_reason = False, "admin", reason
+    forget_catalogue(session)
     return source
 
 
@@ -125,6 +162,7 @@ def enable(session: Session, name: str) -> Source:
         raise NotFoundError(f"la source {name!r} n'est plus dans le catalogue")
     source.enabled, source.disabled_by, source.disabled_reason = True, None, None
     source.consecutive_failures, source.next_due_at = 0, None
+    forget_catalogue(session)
     return source
 
 

@@ -1,10 +1,13 @@
-"""Near-duplicate detection across sources: similar title and similar text; pure.
+"""Near-duplicate detection across sources: similar title AND near-identical text; pure.
 
 Exact duplicates (same canonical URL or GUID) are found by the database.
 Near-duplicates — the same press release carried by several sources — are
 found here with a small MinHash/LSH index over title words, so each new entry
 is compared with a handful of candidates instead of every recent article;
-candidates are then confirmed with Jaccard similarities of titles and texts.
+candidates are then confirmed by their texts. A title is never enough: real
+sources publish « Édito » or « Revue de presse IA » every week, and two
+different articles may share a title word for word. Without enough text on
+both sides to compare (a dozen words), nothing is merged.
 """
 
 import unicodedata
@@ -30,11 +33,12 @@ _STOPWORDS = frozenset(
 )
 _ROWS, _BAND_COUNT = 3, 8
 _SEEDS = tuple(range(_ROWS * _BAND_COUNT))
-TITLE_THRESHOLD = 0.7
-TEXT_THRESHOLD = 0.3
-TEXT_WORDS = 80
+TITLE_THRESHOLD = 0.5
+TEXT_THRESHOLD = 0.45
+TEXT_WORDS = 120
 TEXT_CHARS = TEXT_WORDS * 12  # enough characters for TEXT_WORDS words
-SKETCH_SIZE = 24
+SKETCH_SIZE = 48
+MIN_SHINGLES = 10  # fewer 3-word shingles than this: too little text to say "same text"
 MIN_BANDS = 2
 MAX_BUCKET = 50
 
@@ -54,6 +58,8 @@ def fingerprint(title: str, text: str) -> Fingerprint:
     """
     words = list(map(crc32, tokens(text[:TEXT_CHARS])[:TEXT_WORDS]))
     shingles = set(map(hash, zip(words, words[1:], words[2:], strict=False)))
+    if len(shingles) < MIN_SHINGLES:
+        shingles = set()
     title_words = sorted(set(map(crc32, tokens(title))))
     return Fingerprint(
         title_words=_pack(title_words, "I"),
@@ -85,17 +91,13 @@ class Comparison:
         self.sketch = set(_ints(print_.text_sketch, "q"))
 
     def similar(self, other: Fingerprint) -> bool:
-        """Same story? Titles alike, and texts alike when both have some."""
+        """Same story? Titles alike and texts nearly identical; never the title alone."""
+        if not self.sketch or not other.text_sketch:
+            return False
         other_words = _ints(other.title_words, "I")
         common = len(self.words.intersection(other_words))
         title = common / (len(self.words) + len(other_words) - common or 1)
-        if min(len(self.words), len(other_words)) < 3:
-            return title == 1.0 and self._text(other) >= 0.5
-        if title < TITLE_THRESHOLD:
-            return False
-        if not self.sketch or not other.text_sketch:
-            return title >= 0.85
-        return title >= 0.95 or self._text(other) >= TEXT_THRESHOLD
+        return title >= TITLE_THRESHOLD and self._text(other) >= TEXT_THRESHOLD
 
     def _text(self, other: Fingerprint) -> float:
         """Jaccard estimate of the texts from the two bottom-k sketches."""
@@ -108,7 +110,7 @@ class Comparison:
 
 
 def similar(a: Fingerprint, b: Fingerprint) -> bool:
-    """Same story? Titles alike, and texts alike when both have some."""
+    """Same story? Titles alike and texts nearly identical; never the title alone."""
     return Comparison(a).similar(b)
 
 
@@ -164,7 +166,9 @@ class NearDuplicateIndex:
             chain.from_iterable(bucket for bucket in buckets if len(bucket) <= MAX_BUCKET)
         )
         candidates = {found for found, count in hits.items() if count >= MIN_BANDS}
-        candidates.update(self._titles.get(print_.title_words, ()))
+        # The same title word for word: the most recent ones only, so that a title
+        # every source repeats (« Édito ») costs a bounded number of comparisons.
+        candidates.update(self._titles.get(print_.title_words, ())[-MAX_BUCKET:])
         query = Comparison(print_)
         matches = [found for found in candidates if self._is_match(found, source_id, query)]
         return min(matches, default=None)

@@ -149,6 +149,16 @@ def cleaned_to_text(cleaned: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", cleaned)).split())
 
 
+# C0 control characters but tab and newline: PostgreSQL refuses NUL in text,
+# and none of them belongs in a title or a summary.
+_CONTROLS = dict.fromkeys(code for code in range(32) if chr(code) not in "\t\n")
+
+
+def strip_controls(text: str) -> str:
+    """The text without NUL and the other C0 control characters (tab and newline stay)."""
+    return text.translate(_CONTROLS) if text and not text.isprintable() else text
+
+
 def plain_title(title: str) -> str:
     """A title as plain text, on one line."""
     return html_to_text(title)

@@ -1,4 +1,8 @@
-"""``veille collect``: one collection pass, a progress bar, then a summary table."""
+"""``veille collect``: one collection pass, a progress bar, then a summary.
+
+The table lists the sources worth a look (something new or changed, a
+warning, a failure, a skip); ``--verbose`` lists them all. One line sums up.
+"""
 
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,9 +37,16 @@ if TYPE_CHECKING:
     help="Ne collecter que cette source (répétable).",
 )
 @click.option("--no-classify", is_flag=True, help="Ne pas classer les nouveaux articles.")
+@click.option(
+    "--verbose", "-v", is_flag=True, help="Détailler chaque source, même inchangée (304)."
+)
 @pass_app
 def collect(
-    app: AppContext, sources_path: Path | None, only: tuple[str, ...], no_classify: bool
+    app: AppContext,
+    sources_path: Path | None,
+    only: tuple[str, ...],
+    no_classify: bool,
+    verbose: bool,
 ) -> None:
     """Collecte une fois chaque source active (flux et pages) et résume le résultat.
 
@@ -66,10 +77,10 @@ def collect(
                 app.settings, factory, specs, only=only or None, on_progress=advance
             )
     except KeyboardInterrupt:
-        _report(console, done)
+        _report(console, done, verbose)
         click.echo(interrupted_line(len(done), total))
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-    _report(console, outcomes)
+    _report(console, outcomes, verbose)
     new_ids = [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
     if not no_classify:
         _classify(app, new_ids)
@@ -78,8 +89,11 @@ def collect(
         raise click.exceptions.Exit(EXIT_ALL_FAILED)
 
 
-def _report(console: Console, outcomes: Sequence["CollectOutcome"]) -> None:
-    console.print(summary_table(outcomes))
+def _report(console: Console, outcomes: Sequence["CollectOutcome"], verbose: bool) -> None:
+    """The sources that changed, warned or failed (all with --verbose), then one summary line."""
+    shown = outcomes if verbose else [outcome for outcome in outcomes if noteworthy(outcome)]
+    if shown:
+        console.print(summary_table(shown))
     console.print(totals_line(outcomes))
 
 
@@ -118,6 +132,19 @@ def describe(outcome: "CollectOutcome") -> tuple[str, str]:
         word = "modifiée" if value.changed else "inchangée"
         return word, value.warning or ""
     return "ok", value.warning or ""
+
+
+def noteworthy(outcome: "CollectOutcome") -> bool:
+    """Worth a row without ``--verbose``: news, a change, a warning, a failure, a skip."""
+    from veille.types import Collected, NotModified
+
+    value = outcome.value
+    if isinstance(value, NotModified):
+        return False
+    if isinstance(value, Collected):
+        counts = value.new + value.updated + value.duplicates
+        return bool(counts or value.changed or value.warning)
+    return True
 
 
 def summary_table(outcomes: Sequence["CollectOutcome"]) -> Table:

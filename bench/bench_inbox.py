@@ -1,0 +1,125 @@
+"""The curation inbox over a database of 100,000 articles.
+
+    uv run python bench/bench_inbox.py [--articles 100000] [--json]
+
+Fills a SQLite database with ``--articles`` articles from 60 sources over 50
+weeks (two labels each), signs a curator in, then times the inbox as the web
+app serves it (in process, through httpx's ASGI transport): the week's first
+page, a later page, a theme filter and a text search; median of 5 requests.
+"""
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import insert
+
+from db.engine import make_engine, make_session_factory, session_scope
+from db.migrate import upgrade
+from db.models import Article, Label, Source
+from db.repos.users import add_or_update
+from veille.auth import hash_password
+from veille.settings import Settings
+from veille.web.app import create_app
+
+EMAIL, PASSWORD = "curatrice@exemple.fr", "un mot de passe assez long"
+THEMES = ["juridique", "technique", "environnemental", "social", "economique", "organisationnel"]
+WORDS = ["intelligence", "artificielle", "collectivité", "données", "algorithme", "agent"]
+WEEKS = 50
+NOW = datetime.now(UTC)
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def populate(factory, count: int) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(7)
+    with session_scope(factory) as session:
+        session.execute(insert(Source), [
+            {"kind": "feed", "name": f"Source {i}", "url": f"https://s{i}.example/flux",
+             "catalogue_url": f"https://s{i}.example/flux", "in_catalogue": True,
+             "consecutive_failures": 0, "interval_seconds": 21600, "language": "fr"}
+            for i in range(60)
+        ])  # fmt: skip
+        add_or_update(session, EMAIL, "curator", hash_password(PASSWORD))
+    for start in range(0, count, 10_000):
+        articles, labels = [], []
+        for number in range(start, min(count, start + 10_000)):
+            title = " ".join(rng.choices(WORDS, k=8)).capitalize()
+            published = NOW - timedelta(hours=rng.uniform(0, WEEKS * 7 * 24))
+            articles.append({
+                "id": number + 1, "source_id": 1 + number % 60, "kind": "article",
+                "canonical_url": f"https://a.example/{number}", "url": f"https://a.example/{number}",
+                "guid": str(number), "title": title, "summary_html": f"<p>{title}.</p>" * 4,
+                "published_at": published, "collected_at": published,
+                "content_hash": f"{number:064d}", "relevance": rng.random(),
+                "classified_at": published,
+            })  # fmt: skip
+            for theme in rng.sample(THEMES, 2):
+                labels.append({"article_id": number + 1, "label": theme, "kind": "theme",
+                               "score": rng.random(), "origin": "model",
+                               "model_version": "banc", "explanation": []})  # fmt: skip
+        with session_scope(factory) as session:
+            session.execute(insert(Article), articles)
+            session.execute(insert(Label), labels)
+
+
+async def timed(client: httpx.AsyncClient, path: str, repeat: int = 5) -> float:
+    durations = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = await client.get(path)
+        durations.append(time.perf_counter() - started)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(durations)
+
+
+async def measure(settings: Settings, factory) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    app = create_app(settings, factory)
+    transport = httpx.ASGITransport(app=app, client=("192.0.2.10", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        token = _CSRF.search((await client.get("/login")).text)
+        assert token is not None
+        await client.post("/login", data={"csrf_token": token.group(1), "email": EMAIL,
+                                          "password": PASSWORD})  # fmt: skip
+        return {
+            "inbox_week_ms": 1000 * await timed(client, "/"),
+            "inbox_page_5_ms": 1000 * await timed(client, "/?page=5"),
+            "inbox_theme_ms": 1000 * await timed(client, "/?theme=juridique"),
+            "inbox_search_ms": 1000 * await timed(client, "/?q=algorithme"),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="veille-inbox-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'inbox.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        started = time.perf_counter()
+        populate(factory, args.articles)
+        filled = time.perf_counter() - started
+        settings = Settings(database_url=url, secret_key="clé du banc d'essai")
+        figures = {"articles": args.articles, "fill_seconds": filled}
+        figures |= asyncio.run(measure(settings, factory))
+        engine.dispose()
+    if args.json:
+        print(json.dumps(figures))
+        return
+    for key, value in figures.items():
+        print(f"{key:>18} : {value:.1f}" if isinstance(value, float) else f"{key:>18} : {value}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
