@@ -113,12 +113,14 @@ def test_send_to_outbox_writes_eml_files_once(week: None, tmp_path: Path) -> Non
     result = run("newsletter", "send", "--week", WEEK, "--outbox", str(outbox))
     assert result.exit_code == 0, result.output
     assert "2 message(s) envoyé(s)" in result.output
+    assert "0 déjà envoyé(s) avant" in result.output
     files = sorted(outbox.glob("*.eml"))
     assert [f.name for f in files] == [f"{WEEK}-agent@exemple.fr.eml", f"{WEEK}-ref@exemple.fr.eml"]
     message = message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert message.get_content_type() == "multipart/alternative"
     again = run("newsletter", "send", "--week", WEEK, "--outbox", str(outbox))
     assert "0 message(s) envoyé(s)" in again.output
+    assert "2 déjà envoyé(s) avant" in again.output
 
 
 def test_send_over_smtp_dry_run_and_test_message(

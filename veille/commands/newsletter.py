@@ -216,7 +216,7 @@ def _send_all(
 def _print_report(report: "SendReport") -> None:
     click.echo(
         f"{report.sent} message(s) envoyé(s) ({report.profiles} profil(s) rendu(s)), "
-        f"{report.already_sent - report.sent} déjà envoyé(s) avant, "
+        f"{report.already_sent} déjà envoyé(s) avant, "
         f"{report.failed} à réessayer, {report.bounced} rejeté(s), "
         f"{report.skipped} sans contenu."
     )
