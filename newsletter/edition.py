@@ -177,6 +177,7 @@ def to_item(article: Article, min_score: float, comment: str = "", note: str = "
         scores=scores,
         relevance=article.relevance or 0.0,
         regulation=article.kind == "regulation_update",
+        untriaged=article.status == "new",
     )
 
 

@@ -74,6 +74,7 @@ def send_options(settings: Settings) -> SendOptions:
         backoff=settings.smtp_backoff,
         empty=settings.newsletter_empty,
         also_count=settings.newsletter_also_count,
+        also_min_relevance=settings.newsletter_also_min_relevance,
     )
 
 

@@ -115,7 +115,14 @@ def _write_previews(app: AppContext, content: "EditionContent", out: Path) -> li
     written = []
     samples = {"edition": Profile(), "referent": _sample_profile(app, content)}
     for name, profile in samples.items():
-        rendered = render.render(pick_for(profile, content, app.settings.newsletter_also_count))
+        rendered = render.render(
+            pick_for(
+                profile,
+                content,
+                app.settings.newsletter_also_count,
+                app.settings.newsletter_also_min_relevance,
+            )
+        )
         links = _preview_links(app)
         for suffix, body in (("html", rendered.html), ("txt", rendered.text)):
             path = out / f"{content.week}-{name}.{suffix}"
