@@ -199,17 +199,19 @@ def correct_labels(
 ) -> None:
     """Record the curator's labels among ``kinds`` (label id -> theme|job).
 
-    A wanted label gets a curator row scored 1.0; an unwanted one that was
-    effective or set by a curator gets a curator row scored 0.0.
+    Only what changes is written: a wanted label the article did not carry gets
+    a curator row scored 1.0, a carried label no longer wanted a curator row
+    scored 0.0. Every other label stays as it was, the model's with its score
+    and explanation.
     """
     desired = set(wanted)
     effective = effective_labels(article, min_score)
     curator = {label.label: label for label in article.labels if label.origin == CURATOR}
     for label_id, kind in kinds.items():
-        if label_id in desired:
-            _set_curator_label(article, curator.get(label_id), label_id, kind, 1.0)
-        elif label_id in effective or label_id in curator:
-            _set_curator_label(article, curator.get(label_id), label_id, kind, 0.0)
+        if (label_id in desired) == (label_id in effective):
+            continue
+        score = 1.0 if label_id in desired else 0.0
+        _set_curator_label(article, curator.get(label_id), label_id, kind, score)
     session.flush()
 
 
