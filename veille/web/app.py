@@ -28,6 +28,7 @@ from veille.web import (
     curation,
     deadlines,
     edition,
+    edition_preview,
     health,
     login,
     source_add,
@@ -84,6 +85,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(login.router)
     app.include_router(curation.router)
     app.include_router(edition.router)
+    app.include_router(edition_preview.router)
     app.include_router(changes.router)
     app.include_router(admin.router)
     app.include_router(source_add.router)

@@ -148,18 +148,28 @@ def test_editorial_and_publish(
     curator: Client, session_factory: sessionmaker[Session], week_articles: dict[str, int]
 ) -> None:
     edition_page = f"/edition?week={WEEK}"
-    empty = curator.form("/edition/publish", {"week": WEEK}, page=edition_page)
+    empty = curator.form("/edition/publish", {"week": WEEK, "confirmed": "oui"}, edition_page)
     assert empty.status_code == 303
     assert "est vide" in curator.get(edition_page).text
     select_article(curator, week_articles["story"], "juridique", "")
     curator.form(
-        "/edition/editorial", {"week": WEEK, "editorial_md": "# Cette semaine\n"}, edition_page
+        "/edition/editorial", {"week": WEEK, "editorial_md": "Cette **semaine**\n"}, edition_page
     )
-    assert curator.form("/edition/publish", {"week": WEEK}, page=edition_page).status_code == 303
+    unconfirmed = curator.form("/edition/publish", {"week": WEEK}, page=edition_page)
+    assert unconfirmed.headers["location"] == f"/edition/publier?week={WEEK}"
+    with session_factory() as session:
+        assert repo.edition_for_week(session, WEEK).status == "draft"  # type: ignore[union-attr]
+    confirm = curator.get(unconfirmed.headers["location"]).text
+    assert "Juridique et réglementaire : 1 article" in confirm
+    assert "Cette <strong>semaine</strong>" in confirm
+    done = curator.form("/edition/publish", {"week": WEEK, "confirmed": "oui"}, edition_page)
+    assert done.status_code == 303
+    published_page = curator.get(edition_page).text
+    assert "Cette <strong>semaine</strong>" in published_page and "**" not in published_page
     with session_factory() as session:
         edition = repo.edition_for_week(session, WEEK)
         assert edition is not None
-        assert (edition.status, edition.editorial_md) == ("published", "# Cette semaine")
+        assert (edition.status, edition.editorial_md) == ("published", "Cette **semaine**")
         assert edition.published_at is not None
     late = select_article(curator, week_articles["chatbot"], "ethique", "")
     assert late == 303
