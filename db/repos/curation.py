@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
+from db import search
 from db.errors import DbError, NotFoundError
 from db.models import Article, Edition, EditionItem, Label, PageChange, Source, User
 
@@ -91,7 +92,7 @@ def _has_label(label_id: str, min_score: float) -> ColumnElement[bool]:
     return or_(by_curator, by_model)
 
 
-def _conditions(wanted: InboxFilter) -> list[ColumnElement[bool]]:
+def _conditions(wanted: InboxFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions = [
         Article.duplicate_of_id.is_(None),
         Article.published_at >= wanted.start,
@@ -107,23 +108,15 @@ def _conditions(wanted: InboxFilter) -> list[ColumnElement[bool]]:
     if wanted.kind:
         conditions.append(Article.kind == wanted.kind)
     if wanted.text:
-        pattern = "%" + _escape_like(wanted.text.strip()) + "%"
-        conditions.append(
-            or_(
-                Article.title.ilike(pattern, escape="\\"),
-                Article.summary_html.ilike(pattern, escape="\\"),
-            )
-        )
+        found = search.matches(dialect, wanted.text)
+        if found is not None:
+            conditions.append(found)
     return conditions
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def inbox_page(session: Session, wanted: InboxFilter, offset: int, limit: int) -> InboxPage:
     """The first articles of their duplicate group, most relevant first."""
-    conditions = _conditions(wanted)
+    conditions = _conditions(wanted, session.get_bind().dialect.name)
     total = session.scalar(select(func.count()).select_from(Article).where(*conditions)) or 0
     query = (
         select(Article)
@@ -144,7 +137,7 @@ def inbox_page(session: Session, wanted: InboxFilter, offset: int, limit: int) -
 
 def status_counts(session: Session, wanted: InboxFilter) -> dict[str, int]:
     """How many articles of the filter are in each status (the status filter itself ignored)."""
-    conditions = _conditions(replace(wanted, status=None))
+    conditions = _conditions(replace(wanted, status=None), session.get_bind().dialect.name)
     query = select(Article.status, func.count()).where(*conditions).group_by(Article.status)
     return {status: count for status, count in session.execute(query)}
 
