@@ -26,6 +26,7 @@ from veille.web import (
     calendars,
     changes,
     curation,
+    dashboard,
     deadlines,
     edition,
     edition_preview,
@@ -85,6 +86,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(login.router)
     app.include_router(curation.router)
     app.include_router(edition.router)
+    app.include_router(dashboard.router)
     app.include_router(edition_preview.router)
     app.include_router(changes.router)
     app.include_router(admin.router)

@@ -89,7 +89,8 @@ def test_nothing_overflows_a_390_px_screen(
         page.get_by_label("Mot de passe").fill(PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_url(f"{live_url}/")
-        for path in (f"/?week={INBOX_WEEK}", f"/edition?week={INBOX_WEEK}", "/nulle-part"):
+        paths = (f"/?week={INBOX_WEEK}", f"/edition?week={INBOX_WEEK}", "/tableau-de-bord")
+        for path in (*paths, "/nulle-part"):
             page.goto(f"{live_url}{path}")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"{path} : {width} px"
