@@ -77,6 +77,7 @@ class Item:
     scores: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
     relevance: float = 0.0
     regulation: bool = False
+    untriaged: bool = False  # nobody on the team has retained or rejected it yet
 
     def concerns(self, themes: frozenset[str], jobs: frozenset[str]) -> bool:
         return bool(themes.intersection(self.themes) or jobs.intersection(self.jobs))

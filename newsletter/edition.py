@@ -3,8 +3,9 @@
 edition = the week's Edition row (created if needed)
 if it has no item and the deadline has passed and it is still a draft:
     propose the week's top-ranked articles (Article.relevance), marked automatic
-sections = curated items grouped by their section, in the configured order
-         + « Évolutions réglementaires »: the week's regulation page updates
+sections = curated items grouped by the section a curator gave them, in the configured
+           order (``curated_sections``, which the edition page uses too)
+         + « Évolutions réglementaires »: the week's regulation page updates not curated
 deadlines = « Échéances à venir »: obligations due within 90 days, dates moved this week
 candidates = the week's other articles, for « Aussi dans vos thèmes »
 """
@@ -18,7 +19,7 @@ from datetime import datetime
 import nh3
 from sqlalchemy.orm import Session
 
-from db.models import Article, Edition, PageChange
+from db.models import Article, Edition, EditionItem, PageChange
 from db.repos import editions as editions_repo
 from newsletter.content import (
     OTHER_SECTION,
@@ -49,13 +50,17 @@ class EditionOptions:
 
 
 def build_edition(
-    session: Session, week: IsoWeek, options: EditionOptions, now: datetime
+    session: Session,
+    week: IsoWeek,
+    options: EditionOptions,
+    now: datetime,
+    draft_automatically: bool = True,
 ) -> EditionContent:
     """Read (and, past the deadline, draft automatically) the edition of ``week``."""
     start, end = week.bounds(options.timezone)
     articles = editions_repo.week_articles(session, start, end)
     edition = editions_repo.get_by_week(session, str(week))
-    picks = _top_picks(articles, options)
+    picks = _top_picks(articles, options) if draft_automatically else []
     if picks and _needs_automatic_draft(edition, week, options, now):
         edition = editions_repo.get_or_create(session, str(week))
         editions_repo.fill_automatic(session, edition, picks)
@@ -97,11 +102,10 @@ def _content(
 ) -> EditionContent:
     curated = edition.items if edition is not None else []
     selected = {item.article_id for item in curated}
-    grouped: dict[str, list[Item]] = {}
-    for row in sorted(curated, key=lambda row: row.position):
-        is_regulation = row.article.kind == "regulation_update"
-        key = REGULATION_SECTION if is_regulation else (row.section or OTHER_SECTION)
-        grouped.setdefault(key, []).append(to_item(row.article, options.min_score, row.comment))
+    grouped: dict[str, list[Item]] = {
+        key: [to_item(row.article, options.min_score, row.comment) for row in rows]
+        for key, rows in curated_sections(curated, options)
+    }
     for article, change in regulation:
         if article.id not in selected:
             item = to_item(article, options.min_score, note=change_summary(change))
@@ -115,6 +119,17 @@ def _content(
         candidates=tuple(to_item(a, options.min_score) for a in articles if a.id not in selected),
         published_at=edition.published_at if edition is not None else None,
     )
+
+
+def curated_sections(
+    rows: Iterable[EditionItem], options: EditionOptions
+) -> list[tuple[str, list[EditionItem]]]:
+    """The curated items by section (the one a curator chose), sections in display order,
+    items by position: what both the email and the edition page show."""
+    grouped: dict[str, list[EditionItem]] = {}
+    for row in sorted(rows, key=lambda row: (row.position, row.id)):
+        grouped.setdefault(row.section or OTHER_SECTION, []).append(row)
+    return [(key, grouped[key]) for key in section_order(grouped, options) if grouped.get(key)]
 
 
 def section_order(present: Iterable[str], options: EditionOptions) -> list[str]:
@@ -177,6 +192,7 @@ def to_item(article: Article, min_score: float, comment: str = "", note: str = "
         scores=scores,
         relevance=article.relevance or 0.0,
         regulation=article.kind == "regulation_update",
+        untriaged=article.status == "new",
     )
 
 

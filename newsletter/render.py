@@ -100,7 +100,7 @@ class Renderer:
             "deadlines_title": DEADLINES_TITLE,
             "whole_edition": personal.profile.whole_edition,
             "profile_labels": self._profile_labels(personal),
-            "no_selection": not personal.sections,
+            "no_selection": personal.empty,
             "empty_note": EMPTY_NOTE,
             "edition_url": f"{base}/editions/{edition.week}",
             "subscribe_url": f"{base}/abonnement",

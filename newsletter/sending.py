@@ -49,6 +49,7 @@ class SendOptions:
     backoff: float = 2.0
     empty: str = "note"
     also_count: int = 5
+    also_min_relevance: float = 0.0
 
 
 @dataclass(slots=True)
@@ -78,7 +79,9 @@ class Planner:
 
     def personal(self, profile: Profile) -> PersonalEdition:
         if profile not in self._cache:
-            self._cache[profile] = pick_for(profile, self.content, self.options.also_count)
+            self._cache[profile] = pick_for(
+                profile, self.content, self.options.also_count, self.options.also_min_relevance
+            )
         return self._cache[profile]
 
     def wanted(self, subscriber: Subscriber) -> bool:

@@ -2,7 +2,13 @@
 
 CSV header ``email,name,direction,themes,jobs``; themes and jobs are label
 ids separated by ``;`` (empty for the whole edition). An import is checked
-whole before anything is written: one bad line and nothing is imported.
+whole before anything is written: one bad line and nothing is imported, and
+every problem of every bad line is listed.
+
+Files come as French offices make them: the separator is ``,`` or ``;``
+(read from the header line; French Excel writes ``;``), the text UTF-8 with
+or without a byte order mark, or Windows-1252 (Excel's « CSV (séparateur :
+point-virgule) »). Addresses are checked by email-validator, without DNS.
 """
 
 import csv
@@ -10,6 +16,8 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
 
 from db.models import Subscriber
 from db.repos.subscribers import SubscriberData, normalise_email
@@ -23,16 +31,49 @@ HEADER = ("email", "name", "direction", "themes", "jobs")
 # "CSV Injection"): exported, such a cell gets a leading apostrophe, which the
 # import takes off again so that an export re-imports as it was.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
+SEPARATORS = (",", ";")
+ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp1252", "Windows-1252"))
 MAX_ERRORS_SHOWN = 10
+_LABEL_SEPARATOR = re.compile(r"[;,]")
+
+
+def email_problem(email: str) -> str | None:
+    """Why an address cannot receive the letter, in French; None when it can."""
+    address = email.strip()
+    if not address or len(address) > 320:
+        return f"adresse invalide {address!r}"
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        if "period" in str(error):
+            return f"adresse invalide {address!r} : le domaine n'a pas d'extension (.fr, .com…)"
+        return f"adresse invalide {address!r}"
+    return None
 
 
 def valid_email(email: str) -> bool:
-    return bool(_EMAIL.match(email.strip())) and len(email.strip()) <= 320
+    return email_problem(email) is None
+
+
+def decode(data: bytes) -> str:
+    """The text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252."""
+    for encoding, _name in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    names = " ou ".join(name for _encoding, name in ENCODINGS)
+    raise ImportFileError(f"encodage non reconnu : enregistrez le fichier en {names}")
+
+
+def separator_of(text: str) -> str:
+    """``;`` or ``,``: whichever the header line uses most."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    return max(SEPARATORS, key=header.count)
 
 
 def _split(cell: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in cell.split(";") if part.strip())
+    return tuple(part.strip() for part in _LABEL_SEPARATOR.split(cell) if part.strip())
 
 
 def _check_labels(ids: Sequence[str], allowed: Sequence[str], what: str) -> str | None:
@@ -51,47 +92,66 @@ def _restored(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
-def _row(values: dict[str, str], labels: LabelCatalog) -> tuple[SubscriberData | None, str | None]:
+def _row(values: dict[str, str], labels: LabelCatalog) -> tuple[SubscriberData, list[str]]:
+    """The subscriber of one line, and every problem found in it."""
     values = {key: _restored(value or "") for key, value in values.items() if key}
     email = normalise_email(values.get("email") or "")
-    if not valid_email(email):
-        return None, f"adresse invalide {email!r}"
     themes, jobs = _split(values.get("themes") or ""), _split(values.get("jobs") or "")
-    problem = _check_labels(themes, labels.ids_of("theme"), "thème(s)") or _check_labels(
-        jobs, labels.ids_of("job"), "métier(s)"
-    )
-    if problem:
-        return None, problem
+    problems = [
+        email_problem(email),
+        _check_labels(themes, labels.ids_of("theme"), "thème(s)"),
+        _check_labels(jobs, labels.ids_of("job"), "métier(s)"),
+    ]
     name, direction = (values.get("name") or "").strip(), (values.get("direction") or "").strip()
-    return SubscriberData(email, name[:200], direction[:200], themes, jobs), None
+    data = SubscriberData(email, name[:200], direction[:200], themes, jobs)
+    return data, [problem for problem in problems if problem]
+
+
+def read_csv_file(data: bytes, labels: LabelCatalog) -> list[SubscriberData]:
+    """``read_csv`` of an uploaded or saved file, whatever its encoding among ``ENCODINGS``."""
+    return read_csv(decode(data), labels)
 
 
 def read_csv(text: str, labels: LabelCatalog) -> list[SubscriberData]:
     """Parse and check a whole file; ImportFileError lists the bad lines."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    separator = separator_of(text)
+    stream = io.StringIO(text.lstrip("\ufeff"), newline="")
+    reader = csv.DictReader(stream, delimiter=separator)
     try:
-        return _read_rows(reader, labels)
+        return _read_rows(reader, labels, separator)
     except csv.Error as error:
         raise ImportFileError(
             f"fichier CSV illisible, ligne {reader.line_num} : {error}"
         ) from error
 
 
-def _read_rows(reader: "csv.DictReader[str]", labels: LabelCatalog) -> list[SubscriberData]:
-    header = tuple(name.strip() for name in reader.fieldnames or ())
+def _check_header(reader: "csv.DictReader[str]", separator: str) -> None:
+    header = tuple(name.strip().lower() for name in reader.fieldnames or ())
     if header != HEADER:
+        found = separator.join(header) or "rien"
         raise ImportFileError(
-            f"en-tête attendu : {','.join(HEADER)} (trouvé : {','.join(header) or 'rien'})"
+            f"en-tête attendu : {','.join(HEADER)} ou {';'.join(HEADER)} "
+            f"(séparateur lu : « {separator} » ; trouvé : {found})"
         )
+    reader.fieldnames = list(HEADER)
+
+
+def _read_rows(
+    reader: "csv.DictReader[str]", labels: LabelCatalog, separator: str
+) -> list[SubscriberData]:
+    _check_header(reader, separator)
     rows: dict[str, SubscriberData] = {}
     errors = []
-    for line, values in enumerate(reader, start=2):
-        data, problem = _row(values, labels)
-        if data is not None and data.email in rows:
-            problem = f"adresse en double {data.email!r}"
-        if problem:
-            errors.append(f"ligne {line} : {problem}")
-        elif data is not None:
+    for values in reader:
+        line = reader.line_num
+        if not any((value or "").strip() for value in values.values()):
+            continue  # a blank line, as spreadsheets leave at the end
+        data, problems = _row(values, labels)
+        if not problems and data.email in rows:
+            problems = [f"adresse en double {data.email!r}"]
+        if problems:
+            errors.append(f"ligne {line} : {' ; '.join(problems)}")
+        else:
             rows[data.email] = data
     if errors:
         shown = "\n".join(errors[:MAX_ERRORS_SHOWN])

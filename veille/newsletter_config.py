@@ -8,11 +8,12 @@ public web pages alike.
 from functools import cache
 from urllib.parse import urlsplit
 
-from newsletter.content import LabelCatalog
+from newsletter.content import EditionContent, LabelCatalog, PersonalEdition, Profile
 from newsletter.delivery import SmtpConfig, SmtpSender
 from newsletter.edition import EditionOptions
 from newsletter.links import LinkSigner
 from newsletter.message import ListHeaders
+from newsletter.personalise import pick_for
 from newsletter.render import Renderer, RenderOptions
 from newsletter.sending import SendOptions
 from veille.durations import parse_duration
@@ -74,6 +75,7 @@ def send_options(settings: Settings) -> SendOptions:
         backoff=settings.smtp_backoff,
         empty=settings.newsletter_empty,
         also_count=settings.newsletter_also_count,
+        also_min_relevance=settings.newsletter_also_min_relevance,
     )
 
 
@@ -95,3 +97,15 @@ def smtp_sender(settings: Settings) -> SmtpSender:
         password=settings.smtp_password,
     )
     return SmtpSender(config, rate=settings.smtp_rate)
+
+
+def personal_edition(
+    settings: Settings, content: EditionContent, profile: Profile
+) -> PersonalEdition:
+    """What ``profile`` receives of ``content``, with the configured « Aussi » rule."""
+    return pick_for(
+        profile,
+        content,
+        settings.newsletter_also_count,
+        settings.newsletter_also_min_relevance,
+    )

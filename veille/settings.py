@@ -91,6 +91,11 @@ class Settings:
     newsletter_also_count: int = _setting(
         5, "Articles au plus dans « Aussi dans vos thèmes » pour un référent"
     )
+    newsletter_also_min_relevance: float = _setting(
+        0.5,
+        "Pertinence minimale (0 à 1) d'un article non sélectionné pour figurer dans "
+        "« Aussi dans vos thèmes »",
+    )
     newsletter_empty: str = _setting(
         "note", "Référent sans article dans ses thèmes : note (court message) ou skip (rien)"
     )

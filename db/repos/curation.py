@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
+from db import search
 from db.errors import DbError, NotFoundError
 from db.models import Article, Edition, EditionItem, Label, PageChange, Source, User
 
@@ -91,7 +92,7 @@ def _has_label(label_id: str, min_score: float) -> ColumnElement[bool]:
     return or_(by_curator, by_model)
 
 
-def _conditions(wanted: InboxFilter) -> list[ColumnElement[bool]]:
+def _conditions(wanted: InboxFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions = [
         Article.duplicate_of_id.is_(None),
         Article.published_at >= wanted.start,
@@ -107,23 +108,15 @@ def _conditions(wanted: InboxFilter) -> list[ColumnElement[bool]]:
     if wanted.kind:
         conditions.append(Article.kind == wanted.kind)
     if wanted.text:
-        pattern = "%" + _escape_like(wanted.text.strip()) + "%"
-        conditions.append(
-            or_(
-                Article.title.ilike(pattern, escape="\\"),
-                Article.summary_html.ilike(pattern, escape="\\"),
-            )
-        )
+        found = search.matches(dialect, wanted.text)
+        if found is not None:
+            conditions.append(found)
     return conditions
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def inbox_page(session: Session, wanted: InboxFilter, offset: int, limit: int) -> InboxPage:
     """The first articles of their duplicate group, most relevant first."""
-    conditions = _conditions(wanted)
+    conditions = _conditions(wanted, session.get_bind().dialect.name)
     total = session.scalar(select(func.count()).select_from(Article).where(*conditions)) or 0
     query = (
         select(Article)
@@ -144,7 +137,7 @@ def inbox_page(session: Session, wanted: InboxFilter, offset: int, limit: int) -
 
 def status_counts(session: Session, wanted: InboxFilter) -> dict[str, int]:
     """How many articles of the filter are in each status (the status filter itself ignored)."""
-    conditions = _conditions(replace(wanted, status=None))
+    conditions = _conditions(replace(wanted, status=None), session.get_bind().dialect.name)
     query = select(Article.status, func.count()).where(*conditions).group_by(Article.status)
     return {status: count for status, count in session.execute(query)}
 
@@ -199,17 +192,19 @@ def correct_labels(
 ) -> None:
     """Record the curator's labels among ``kinds`` (label id -> theme|job).
 
-    A wanted label gets a curator row scored 1.0; an unwanted one that was
-    effective or set by a curator gets a curator row scored 0.0.
+    Only what changes is written: a wanted label the article did not carry gets
+    a curator row scored 1.0, a carried label no longer wanted a curator row
+    scored 0.0. Every other label stays as it was, the model's with its score
+    and explanation.
     """
     desired = set(wanted)
     effective = effective_labels(article, min_score)
     curator = {label.label: label for label in article.labels if label.origin == CURATOR}
     for label_id, kind in kinds.items():
-        if label_id in desired:
-            _set_curator_label(article, curator.get(label_id), label_id, kind, 1.0)
-        elif label_id in effective or label_id in curator:
-            _set_curator_label(article, curator.get(label_id), label_id, kind, 0.0)
+        if (label_id in desired) == (label_id in effective):
+            continue
+        score = 1.0 if label_id in desired else 0.0
+        _set_curator_label(article, curator.get(label_id), label_id, kind, score)
     session.flush()
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Article, Edition, EditionItem, PageChange
@@ -105,6 +105,16 @@ def published(session: Session, limit: int = 100) -> Sequence[Edition]:
         .order_by(Edition.week.desc())
         .limit(limit)
     ).all()
+
+
+def item_counts(session: Session, editions: Sequence[Edition]) -> dict[int, int]:
+    """How many articles each of these editions holds, by edition id."""
+    rows = session.execute(
+        select(EditionItem.edition_id, func.count())
+        .where(EditionItem.edition_id.in_([edition.id for edition in editions]))
+        .group_by(EditionItem.edition_id)
+    ).all()
+    return {edition_id: count for edition_id, count in rows}
 
 
 def published_items(session: Session, limit_editions: int = 52) -> Sequence[EditionItem]:

@@ -1,10 +1,12 @@
 """Queries of the classifier: curator labels to learn from, model labels to write.
 
 A curator's decision on a label is a row of origin ``curator`` scored 1.0
-(the label applies) or 0.0 (it does not). An article with at least one such
-row is *curated*: its labels are exactly its curator rows scored 1.0, which
-makes it a complete training example. Rows of origin ``model`` are the
-classifier's proposals; rewriting them never touches a curator row.
+(the label applies) or 0.0 (it does not). A correction writes only the labels
+it changes. An article with at least one such row is *curated*: its labels
+are its curator rows scored 1.0 plus the model's labels the curator left in
+place (no curator row for them), which makes it a complete training example.
+Rows of origin ``model`` are the classifier's proposals; rewriting them never
+touches a curator row.
 """
 
 from collections import defaultdict
@@ -55,20 +57,31 @@ def _text_of(article: Article) -> ArticleText:
 
 
 def curated_articles(session: Session) -> list[CuratedArticle]:
-    """Every article with curator rows, with the labels the curator kept."""
+    """Every article with curator rows, with the labels it carries after curation:
+    the curator's kept labels and the model's labels the curator left in place."""
+    curated = select(Label.article_id).where(Label.origin == CURATOR)
     rows = session.execute(
         select(Article, Label)
         .join(Label, Label.article_id == Article.id)
-        .where(Label.origin == CURATOR)
+        .where(Article.id.in_(curated))
         .order_by(Article.id, Label.label)
     )
     articles: dict[int, Article] = {}
-    kept: dict[int, dict[str, str]] = defaultdict(dict)
+    by_article: dict[int, list[Label]] = defaultdict(list)
     for article, label in rows:
         articles[article.id] = article
-        if label.score >= 0.5:
-            kept[article.id][label.label] = label.kind
-    return [CuratedArticle(_text_of(a), kept.get(a.id, {})) for a in articles.values()]
+        by_article[article.id].append(label)
+    return [CuratedArticle(_text_of(a), _kept(by_article[a.id])) for a in articles.values()]
+
+
+def _kept(labels: Sequence[Label]) -> dict[str, str]:
+    decided = {label.label for label in labels if label.origin == CURATOR}
+    return {
+        label.label: label.kind
+        for label in labels
+        if (label.origin == CURATOR and label.score >= 0.5)
+        or (label.origin == MODEL and label.label not in decided)
+    }
 
 
 def curation_decisions(session: Session) -> list[tuple[str, bool]]:

@@ -68,6 +68,19 @@ def test_a_bad_file_imports_nothing_and_says_why(
         assert session.scalars(select(Subscriber)).all() == []
 
 
+def test_a_french_excel_file_imports_from_the_command_line(
+    cli_env: dict[str, str], tmp_path: Path, session_factory: sessionmaker[Session]
+) -> None:
+    path = tmp_path / "abonnes.csv"
+    body = "email;name;direction;themes;jobs\r\nréf@exemple.fr;Référente;Santé;juridique;\r\n"
+    path.write_bytes(body.encode("cp1252"))
+    result = run("subscribers", "import", str(path))
+    assert result.exit_code == 0, result.output
+    with session_factory() as session:
+        row = session.scalars(select(Subscriber)).one()
+        assert (row.email, row.name, row.themes) == ("réf@exemple.fr", "Référente", ["juridique"])
+
+
 def test_a_wrong_header_is_refused(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "abonnes.csv"
     path.write_text("mail,nom\nx@exemple.fr,X\n", encoding="utf-8")
@@ -75,6 +88,7 @@ def test_a_wrong_header_is_refused(cli_env: dict[str, str], tmp_path: Path) -> N
     assert (
         result.exit_code == 1
         and "en-tête attendu : email,name,direction,themes,jobs" in result.output
+        and "séparateur lu : « , »" in result.output
     )
 
 
@@ -113,12 +127,14 @@ def test_send_to_outbox_writes_eml_files_once(week: None, tmp_path: Path) -> Non
     result = run("newsletter", "send", "--week", WEEK, "--outbox", str(outbox))
     assert result.exit_code == 0, result.output
     assert "2 message(s) envoyé(s)" in result.output
+    assert "0 déjà envoyé(s) avant" in result.output
     files = sorted(outbox.glob("*.eml"))
     assert [f.name for f in files] == [f"{WEEK}-agent@exemple.fr.eml", f"{WEEK}-ref@exemple.fr.eml"]
     message = message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert message.get_content_type() == "multipart/alternative"
     again = run("newsletter", "send", "--week", WEEK, "--outbox", str(outbox))
     assert "0 message(s) envoyé(s)" in again.output
+    assert "2 déjà envoyé(s) avant" in again.output
 
 
 def test_send_over_smtp_dry_run_and_test_message(

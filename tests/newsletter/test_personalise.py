@@ -10,7 +10,11 @@ WHEN = datetime(2026, 11, 24, tzinfo=UTC)
 
 
 def item(
-    article_id: int, themes: tuple[str, ...] = (), jobs: tuple[str, ...] = (), **scores: float
+    article_id: int,
+    themes: tuple[str, ...] = (),
+    jobs: tuple[str, ...] = (),
+    relevance: float = 0.0,
+    **scores: float,
 ) -> Item:
     return Item(
         article_id=article_id,
@@ -21,6 +25,7 @@ def item(
         themes=themes,
         jobs=jobs,
         scores=dict(scores) or dict.fromkeys(themes + jobs, 0.9),
+        relevance=relevance,
     )
 
 
@@ -39,10 +44,11 @@ EDITION = EditionContent(
         Section("social", "Social", (item(4, ("social",), ("agent_accueil",)),)),
     ),
     candidates=(
-        item(10, ("technique",), technique=0.6),
-        item(11, ("technique",), technique=0.95),
-        item(12, ("ethique",), ethique=0.99),
-        item(13, ("technique",), technique=0.7),
+        item(10, ("technique",), relevance=0.3, technique=0.6),
+        item(11, ("technique",), relevance=0.9, technique=0.5),
+        item(12, ("ethique",), relevance=0.99, ethique=0.99),
+        item(13, ("technique",), relevance=0.7, technique=0.95),
+        item(14, (), ("juriste",), relevance=0.6),
     ),
 )
 
@@ -58,6 +64,13 @@ def test_a_referent_gets_their_themes_first_then_also_in_their_themes() -> None:
     assert [s.key for s in personal.sections] == ["technique", "juridique"]
     assert [i.article_id for i in personal.sections[1].items] == [2]
     assert [i.article_id for i in personal.also] == [11, 13]
+
+
+def test_also_holds_the_profile_s_articles_above_the_relevance_floor_most_relevant_first() -> None:
+    personal = pick_for(Profile.of(["technique"], ["juriste"]), EDITION, min_relevance=0.5)
+    assert [i.article_id for i in personal.also] == [11, 13, 14]
+    everything = pick_for(Profile.of(["technique"], []), EDITION, min_relevance=0.0)
+    assert [i.article_id for i in everything.also] == [11, 13, 10]
 
 
 def test_empty_sections_are_left_out() -> None:

@@ -112,8 +112,30 @@ def test_a_referent_receives_their_theme_and_one_with_nothing_a_note(
     tech = body(by_address["ref.tech@exemple.fr"], "plain")
     assert "Biais des modèles de langue" in tech and "règlement IA" not in tech
     env = body(by_address["ref.env@exemple.fr"], "plain")
-    assert "Rien de nouveau dans vos thèmes" in env
+    assert "Rien de nouveau dans vos thèmes" not in env
     assert "Aussi dans vos thèmes" in env and "L'énergie des centres de données" in env
+    assert "non retenu par l'équipe" in env
+    assert "non retenu par l'équipe" in body(by_address["ref.env@exemple.fr"], "html")
+    assert "non retenu par l'équipe" not in tech  # a selected article is the team's pick
+
+
+def test_rejected_and_weak_articles_stay_out_and_an_empty_profile_gets_the_note(
+    session_factory: sessionmaker[Session], smtp: tuple[RecordingHandler, int]
+) -> None:
+    handler, port = smtp
+    with session_factory() as session:
+        rows = sample_week(session)
+        rows["energy"].status = "rejected"  # the only article in its theme
+        subscriber(session, "ref.env@exemple.fr", themes=("environnemental",))
+        subscriber(session, "ref.accueil@exemple.fr", jobs=("agent_accueil",))
+        session.commit()
+    send_week(session_factory, smtp_sender(port), also_min_relevance=0.75)
+    by_address = {m["To"].addresses[0].addr_spec: m for m in handler.parsed()}
+    env = body(by_address["ref.env@exemple.fr"], "plain")
+    assert "Rien de nouveau dans vos thèmes" in env and "Aussi dans vos thèmes" not in env
+    assert "centres de données" not in env
+    reception = body(by_address["ref.accueil@exemple.fr"], "plain")  # relevance 0.7 < 0.75
+    assert "Accueil du public" not in reception and "Rien de nouveau" in reception
 
 
 def test_skip_policy_sends_nothing_to_a_referent_with_nothing(

@@ -107,15 +107,14 @@ def _theme_ids() -> tuple[str, ...]:
 
 def _write_previews(app: AppContext, content: "EditionContent", out: Path) -> list[Path]:
     from newsletter.content import Profile
-    from newsletter.personalise import pick_for
-    from veille.newsletter_config import renderer
+    from veille.newsletter_config import personal_edition, renderer
 
     out.mkdir(parents=True, exist_ok=True)
     render = renderer(app.settings)
     written = []
     samples = {"edition": Profile(), "referent": _sample_profile(app, content)}
     for name, profile in samples.items():
-        rendered = render.render(pick_for(profile, content, app.settings.newsletter_also_count))
+        rendered = render.render(personal_edition(app.settings, content, profile))
         links = _preview_links(app)
         for suffix, body in (("html", rendered.html), ("txt", rendered.text)):
             path = out / f"{content.week}-{name}.{suffix}"
@@ -216,7 +215,7 @@ def _send_all(
 def _print_report(report: "SendReport") -> None:
     click.echo(
         f"{report.sent} message(s) envoyé(s) ({report.profiles} profil(s) rendu(s)), "
-        f"{report.already_sent - report.sent} déjà envoyé(s) avant, "
+        f"{report.already_sent} déjà envoyé(s) avant, "
         f"{report.failed} à réessayer, {report.bounced} rejeté(s), "
         f"{report.skipped} sans contenu."
     )
@@ -257,27 +256,16 @@ def _dry_run(app: AppContext, content: "EditionContent") -> None:
 def _send_test(
     app: AppContext, content: "EditionContent", address: str, outbox: Path | None
 ) -> None:
-    from email.utils import parseaddr
-
     from db.types import utcnow
     from newsletter.content import Profile
-    from newsletter.links import RecipientLinks
-    from newsletter.message import MessageTemplate
     from newsletter.personalise import pick_for
-    from newsletter.sending import send_with_retries
+    from newsletter.proof import send_proof
     from veille.newsletter_config import renderer, send_options
 
     options = send_options(app.settings)
     rendered = renderer(app.settings).render(pick_for(Profile(), content))
-    base = app.settings.public_url.rstrip("/") + "/abonnement"
     sender = _sender(app, outbox, f"{content.week}-test")
-    envelope = parseaddr(options.headers.mail_from)[1]
-    try:
-        template = MessageTemplate(rendered, options.headers, utcnow(), sender.supports_8bit())
-        outgoing = template.for_recipient(address, "", RecipientLinks(base, base))
-        send_with_retries(sender, envelope, address, outgoing.data, options, _sleep)
-    finally:
-        sender.close()
+    send_proof(rendered, address, app.settings.public_url, options, sender, utcnow(), _sleep)
     click.echo(f"Message de test envoyé à {address} (aucun envoi consigné).")
 
 

@@ -31,14 +31,11 @@ def import_(app: AppContext, file: Path) -> None:
     from db.repos.subscribers import import_active
     from db.types import utcnow
     from newsletter.errors import ImportFileError
-    from newsletter.subscriptions import read_csv
+    from newsletter.subscriptions import read_csv_file
     from veille.newsletter_config import label_catalog
 
     try:
-        text = file.read_text(encoding="utf-8")
-        rows = read_csv(text, label_catalog())
-    except UnicodeDecodeError as error:
-        raise VeilleError(f"{file} : le fichier doit être encodé en UTF-8") from error
+        rows = read_csv_file(file.read_bytes(), label_catalog())
     except ImportFileError as error:
         raise VeilleError(f"{file} : {error}") from error
     with session_scope(app.session_factory()) as session:

@@ -27,15 +27,17 @@ from veille.web import (
     calendars,
     changes,
     curation,
+    dashboard,
     deadlines,
     edition,
+    edition_preview,
     health,
     login,
     send_approval,
     source_add,
     subscriptions,
 )
-from veille.web.deps import LoginRequired
+from veille.web.deps import LoginRequired, optional_user
 from veille.web.security import SecurityHeadersMiddleware
 from veille.web.templating import templates
 from veille.web.throttle import LoginThrottle
@@ -86,6 +88,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(login.router)
     app.include_router(curation.router)
     app.include_router(edition.router)
+    app.include_router(dashboard.router)
+    app.include_router(edition_preview.router)
     app.include_router(changes.router)
     app.include_router(admin.router)
     app.include_router(source_add.router)
@@ -136,10 +140,17 @@ async def _invalid_request(request: Request, exc: Any) -> Response:
 def error_page(
     request: Request, status: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
-    return templates.TemplateResponse(
-        request,
-        "pages/error.html",
-        {"status": status, "message": message},
-        status_code=status,
-        headers=headers,
-    )
+    """The error, inside the usual page: a signed-in user keeps the navigation."""
+    session = request.app.state.session_factory()
+    try:
+        user = optional_user(request, session) if "session" in request.scope else None
+        return templates.TemplateResponse(
+            request,
+            "pages/error.html",
+            {"status": status, "message": message, "user": user},
+            status_code=status,
+            headers=headers,
+        )
+    finally:
+        session.rollback()
+        session.close()

@@ -41,7 +41,9 @@ def _page(request: Request, name: str, **context: object) -> Response:
 
 @router.get("/editions")
 def editions_index(request: Request, db: DbSession) -> Response:
-    rows = [(parse_week(e.week), e) for e in repo.published(db)]
+    editions = repo.published(db)
+    counts = repo.item_counts(db, editions)
+    rows = [(parse_week(e.week), e, counts.get(e.id, 0)) for e in editions]
     return _page(request, "editions.html", editions=rows)
 
 

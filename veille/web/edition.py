@@ -1,87 +1,89 @@
-"""The week's edition: order and comment the selection, write the editorial, publish."""
+"""The week's edition: order and comment the selection, write the editorial, publish.
 
-from collections.abc import Callable
+The page shows the sections the email will have, decided by the same function
+(``newsletter.edition.build_edition``): a curated article sits where a curator
+put it, in both; the week's regulation updates nobody curated appear, read
+only, in « Évolutions réglementaires ». Publishing asks for a confirmation.
+"""
+
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from db.models import Edition, EditionItem
 from db.repos import curation as repo
 from db.repos.curation import EditionNotEditable
+from newsletter.content import EditionContent, Item
+from newsletter.edition import build_edition
+from newsletter.render import editorial_html
+from newsletter.weeks import IsoWeek
+from veille import newsletter_config
 from veille.web.csrf import CSRF
 from veille.web.deps import CurrentUser, DbSession
 from veille.web.views import (
-    Labels,
     RowId,
     back_to,
     flash,
-    labels_of,
     page,
     require_section,
     week_param,
 )
 
 router = APIRouter()
-PREVIEW_POLICY = (  # the email's inlined styles, and nothing else
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
 FormText = Annotated[str, Form()]
+Entry = tuple[Item, EditionItem | None]  # an item of the email, and its curated row if any
 
 
-def grouped_items(edition: Edition | None, labels: Labels) -> list[tuple[str, list[EditionItem]]]:
-    """(section, items by position) in the order of the sections, empty sections left out."""
-    if edition is None:
-        return []
-    order = list(labels.sections)
-    sections = sorted({item.section for item in edition.items}, key=_rank(order))
+def week_content(
+    request: Request, db: Session, week: IsoWeek, draft_automatically: bool = False
+) -> EditionContent:
+    """The edition as the email will show it (by default nothing is drafted)."""
+    options = newsletter_config.edition_options(request.app.state.settings)
+    now = datetime.now(UTC)
+    return build_edition(db, week, options, now, draft_automatically=draft_automatically)
+
+
+def sections_of(
+    content: EditionContent, edition: Edition | None
+) -> list[tuple[str, str, list[Entry]]]:
+    """(key, title, entries) of each section of the email, in its order."""
+    rows = {row.article_id: row for row in edition.items} if edition is not None else {}
     return [
-        (section, sorted((i for i in edition.items if i.section == section), key=_by_position))
-        for section in sections
+        (section.key, section.title, [(item, rows.get(item.article_id)) for item in section.items])
+        for section in content.sections
     ]
 
 
-def _rank(order: list[str]) -> Callable[[str], tuple[int, str]]:
-    return lambda section: (order.index(section) if section in order else len(order), section)
-
-
-def _by_position(item: EditionItem) -> tuple[int, int]:
-    return item.position, item.id
+def _context(request: Request, db: Session, week: IsoWeek) -> dict[str, Any]:
+    edition = repo.edition_for_week(db, str(week))
+    content = week_content(request, db, week)
+    return {
+        "nav": "edition",
+        "week": week,
+        "edition": edition,
+        "sections": sections_of(content, edition),
+        "editorial": editorial_html(edition.editorial_md if edition is not None else ""),
+        "editable": edition is None or edition.status == "draft",
+        "here": f"/edition?week={week}",
+    }
 
 
 @router.get("/edition")
 def show(request: Request, user: CurrentUser, db: DbSession, week: str | None = None) -> Response:
     chosen = week_param(request, week)
-    edition = repo.edition_for_week(db, str(chosen))
-    context = {
-        "nav": "edition",
-        "week": chosen,
-        "edition": edition,
-        "groups": grouped_items(edition, labels_of(request)),
-        "editable": edition is None or edition.status == "draft",
-        "here": f"/edition?week={chosen}",
-    }
-    return page(request, "pages/edition.html", context, user)
+    return page(request, "pages/edition.html", _context(request, db, chosen), user)
 
 
-@router.get("/edition/apercu")
-def preview(
+@router.get("/edition/publier")
+def confirm_publish(
     request: Request, user: CurrentUser, db: DbSession, week: str | None = None
 ) -> Response:
-    """The email as a reader of the whole edition will get it (nothing is saved)."""
-    from newsletter import Profile, pick_for
-    from newsletter.edition import build_edition
-    from veille import newsletter_config
-
-    settings = request.app.state.settings
+    """What publishing will fix, and the button that does it."""
     chosen = week_param(request, week)
-    options = newsletter_config.edition_options(settings)
-    content = build_edition(db, chosen, options, datetime.now(UTC))
-    db.rollback()  # an automatic draft made for the preview is not kept
-    rendered = newsletter_config.renderer(settings).render(pick_for(Profile(), content))
-    return HTMLResponse(rendered.html, headers={"Content-Security-Policy": PREVIEW_POLICY})
+    return page(request, "pages/edition_publish.html", _context(request, db, chosen), user)
 
 
 @router.post("/edition/items/{item_id}", dependencies=[CSRF])
@@ -125,8 +127,16 @@ def editorial(
 
 
 @router.post("/edition/publish", dependencies=[CSRF])
-def publish(request: Request, user: CurrentUser, db: DbSession, week: FormText = "") -> Response:
+def publish(
+    request: Request,
+    user: CurrentUser,
+    db: DbSession,
+    week: FormText = "",
+    confirmed: FormText = "",
+) -> Response:
     chosen = week_param(request, week)
+    if confirmed != "oui":
+        return back_to(f"/edition/publier?week={chosen}")
     try:
         repo.publish_edition(db, str(chosen), datetime.now(UTC))
     except EditionNotEditable as error:

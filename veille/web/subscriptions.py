@@ -12,7 +12,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from db.models import Subscriber
 from db.repos import subscribers as repo
@@ -26,7 +26,12 @@ from newsletter.links import (
     LinkClaim,
     SubscriptionRequest,
 )
-from newsletter.subscriptions import confirmation_email, read_csv, valid_email, write_csv
+from newsletter.subscriptions import (
+    confirmation_email,
+    read_csv_file,
+    valid_email,
+    write_csv,
+)
 from veille import newsletter_config as config
 from veille.web.csrf import CSRF
 from veille.web.deps import AdminUser, DbSession, SettingsDep
@@ -297,14 +302,12 @@ def export_csv(user: AdminUser, db: DbSession) -> Response:
 async def import_csv(
     request: Request, user: AdminUser, db: DbSession, file: Annotated[UploadFile, File()]
 ) -> Response:
+    """Import, then redirect (POST-redirect-GET): reloading the result imports nothing."""
     try:
-        text = (await file.read()).decode("utf-8")
-        rows = read_csv(text, config.label_catalog())
-    except UnicodeDecodeError:
-        return _admin_page(request, user, db, "Le fichier doit être encodé en UTF-8.", 400)
+        rows = read_csv_file(await file.read(), config.label_catalog())
     except ImportFileError as error:
         return _admin_page(request, user, db, str(error), 400)
     report = repo.import_active(db, rows, utcnow())
     db.commit()
     request.session[FLASH_KEY] = report.describe()
-    return _admin_page(request, user, db)
+    return RedirectResponse("/admin/abonnes", status_code=303)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from newsletter.weeks import IsoWeek
 from veille.web.csrf import csrf_field
+from veille.web.highlight import highlight, highlight_html
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 
@@ -50,6 +51,8 @@ def _build() -> Jinja2Templates:
     templates.env.filters["stored_html"] = stored_html
     templates.env.filters["local_datetime"] = local_datetime
     templates.env.filters["shift_week"] = shift_week
+    templates.env.filters["highlight"] = highlight
+    templates.env.filters["highlight_html"] = highlight_html
     return templates
 
 

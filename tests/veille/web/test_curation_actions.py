@@ -1,10 +1,11 @@
 """Selecting, commenting, rejecting, relabelling and publishing, as stored in the database."""
 
-from conftest import WEEK, Client, titles
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Article
 from db.repos import curation as repo
+from db.repos.labels import curated_articles
+from tests.veille.web.conftest import WEEK, Client, titles
 
 
 def stored(session_factory: sessionmaker[Session], article_id: int) -> Article:
@@ -82,14 +83,33 @@ def test_label_correction_is_recorded_for_retraining(
         f"/articles/{story}/labels", {"labels": ["juridique", "technique"]}, page=f"/?week={WEEK}"
     )
     assert response.status_code == 303
-    assert curator_labels(session_factory, story) == {
-        "juridique": 1.0,
-        "technique": 1.0,
-        "juriste": 0.0,
-    }
+    assert curator_labels(session_factory, story) == {"technique": 1.0, "juriste": 0.0}
     assert titles(curator.get(f"/?week={WEEK}&job=juriste").text) == []
     themed = titles(curator.get(f"/?week={WEEK}&theme=technique").text)
     assert themed == ["La CNIL publie ses recommandations sur l'IA"]
+
+
+def test_correcting_one_label_leaves_the_others_with_their_score_and_explanation(
+    curator: Client, session_factory: sessionmaker[Session], week_articles: dict[str, int]
+) -> None:
+    story = week_articles["story"]  # the model said: juridique 93 % (rgpd, cnil), juriste 71 %
+    curator.form(
+        f"/articles/{story}/labels",
+        {"labels": ["juridique", "juriste", "technique"]},
+        page=f"/?week={WEEK}",
+    )
+    assert curator_labels(session_factory, story) == {"technique": 1.0}
+    with session_factory() as session:
+        model = {
+            label.label: (label.score, label.explanation)
+            for label in repo.get_article(session, story).labels
+            if label.origin == "model"
+        }
+        assert model == {"juridique": (0.93, ["rgpd", "cnil"]), "juriste": (0.71, [])}
+        curated = {c.article.id: c.labels for c in curated_articles(session)}
+    assert curated[story] == {"juridique": "theme", "juriste": "job", "technique": "theme"}
+    card = curator.get(f"/?week={WEEK}").text
+    assert "93 %" in card and "rgpd, cnil" in card and "71 %" in card
 
 
 def test_unknown_label_is_refused(
@@ -128,18 +148,28 @@ def test_editorial_and_publish(
     curator: Client, session_factory: sessionmaker[Session], week_articles: dict[str, int]
 ) -> None:
     edition_page = f"/edition?week={WEEK}"
-    empty = curator.form("/edition/publish", {"week": WEEK}, page=edition_page)
+    empty = curator.form("/edition/publish", {"week": WEEK, "confirmed": "oui"}, edition_page)
     assert empty.status_code == 303
     assert "est vide" in curator.get(edition_page).text
     select_article(curator, week_articles["story"], "juridique", "")
     curator.form(
-        "/edition/editorial", {"week": WEEK, "editorial_md": "# Cette semaine\n"}, edition_page
+        "/edition/editorial", {"week": WEEK, "editorial_md": "Cette **semaine**\n"}, edition_page
     )
-    assert curator.form("/edition/publish", {"week": WEEK}, page=edition_page).status_code == 303
+    unconfirmed = curator.form("/edition/publish", {"week": WEEK}, page=edition_page)
+    assert unconfirmed.headers["location"] == f"/edition/publier?week={WEEK}"
+    with session_factory() as session:
+        assert repo.edition_for_week(session, WEEK).status == "draft"  # type: ignore[union-attr]
+    confirm = curator.get(unconfirmed.headers["location"]).text
+    assert "Juridique et réglementaire : 1 article" in confirm
+    assert "Cette <strong>semaine</strong>" in confirm
+    done = curator.form("/edition/publish", {"week": WEEK, "confirmed": "oui"}, edition_page)
+    assert done.status_code == 303
+    published_page = curator.get(edition_page).text
+    assert "Cette <strong>semaine</strong>" in published_page and "**" not in published_page
     with session_factory() as session:
         edition = repo.edition_for_week(session, WEEK)
         assert edition is not None
-        assert (edition.status, edition.editorial_md) == ("published", "# Cette semaine")
+        assert (edition.status, edition.editorial_md) == ("published", "Cette **semaine**")
         assert edition.published_at is not None
     late = select_article(curator, week_articles["chatbot"], "ethique", "")
     assert late == 303
