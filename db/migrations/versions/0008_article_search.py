@@ -7,7 +7,7 @@ and a GIN index on the unaccented ``tsvector`` of the same columns, which
 PostgreSQL keeps in step itself.
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-03 23:40:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0003"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
