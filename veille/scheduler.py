@@ -110,4 +110,8 @@ class VeilleScheduler:
         return list(self.scheduler.get_jobs())
 
     def shutdown(self, wait: bool = True) -> None:
+        # Paused first, the scheduler's thread stops handing due jobs to the
+        # executors before they shut down (else: « cannot schedule new futures
+        # after shutdown », and the slot of that job would be passed over).
+        self.scheduler.pause()
         self.scheduler.shutdown(wait=wait)
