@@ -23,9 +23,10 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from cooccurrence import stacked_trainer
 
 from classement import load_corpus, load_taxonomy, train
-from classement.model_selection import Predictor, corpus_groups, grouped_cv
+from classement.model_selection import Predictor, Trainer, corpus_groups, grouped_cv
 from classement.records import LabelledArticle
 from classement.taxonomy import Taxonomy
 from classement.train import TrainingParams
@@ -43,12 +44,38 @@ DESIGNS: dict[str, TrainingParams] = {
     "c1": replace(BASE, c=1.0),
     "c10": replace(BASE, c=10.0),
     "threshold_0.5": replace(BASE, thresholds="fixed"),
+    "class_weight_sqrt": replace(BASE, class_weight="sqrt"),
+    "title_x2": replace(BASE, features=replace(BASE.features, title_repeat=2)),
+    "title_x3": replace(BASE, features=replace(BASE.features, title_repeat=3)),
+    "word_lemmas": replace(BASE, features=replace(BASE.features, word_lemmas=True)),
 }
 
 
-def trainer(
-    params: TrainingParams, taxonomy: Taxonomy
-) -> Callable[[Sequence[LabelledArticle]], Predictor]:
+def real_weighted(weight: float) -> Callable[[TrainingParams, Taxonomy], Trainer]:
+    """Real-press examples (ids ``real-…``) count ``weight`` times, as curator labels do."""
+
+    def make(params: TrainingParams, taxonomy: Taxonomy) -> Trainer:
+        def fit(records: Sequence[LabelledArticle]) -> Predictor:
+            real = [r for r in records if r.id.startswith("real-")]
+            written = [r for r in records if not r.id.startswith("real-")]
+            weighted = replace(params, curator_weight=weight)
+            return Predictor(train(written, real, params=weighted, taxonomy=taxonomy))
+
+        return fit
+
+    return make
+
+
+SPECIAL: dict[str, Callable[[TrainingParams, Taxonomy], Trainer]] = {
+    "cooccurrence_stacking": stacked_trainer,
+    "real_press_weight_2": real_weighted(2.0),
+}
+
+
+def trainer(name: str, taxonomy: Taxonomy) -> Trainer:
+    if name in SPECIAL:
+        return SPECIAL[name](BASE, taxonomy)
+    params = DESIGNS[name]
     return lambda records: Predictor(train(records, params=params, taxonomy=taxonomy))
 
 
@@ -75,9 +102,9 @@ def main() -> None:
     groups = corpus_groups()
     real = np.array([not g.startswith("fichier:") for g in groups])
     print(f"corpus: {len(records)} records, {len(set(groups))} groups, {real.sum()} real-press")
-    for name in args.only or list(DESIGNS):
+    for name in args.only or [*DESIGNS, *SPECIAL]:
         started = time.perf_counter()
-        fit = trainer(DESIGNS[name], taxonomy)
+        fit = trainer(name, taxonomy)
         scores = grouped_cv(records, groups, fit, taxonomy, args.repeats, args.folds, real)
         line = row(name, scores.summary())
         line["seconds"] = round(time.perf_counter() - started, 1)

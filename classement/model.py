@@ -17,7 +17,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from classement.explain import Explanations, explain_batch
-from classement.features import Featuriser, normalise_articles
+from classement.features import Featuriser
 from classement.records import Article
 from classement.relevance import KeywordColumns, RelevanceModel, keyword_columns, relevance_scores
 from classement.taxonomy import Kind
@@ -69,7 +69,7 @@ class Classifier:
 
     def predict_proba(self, articles: Sequence[Article]) -> FloatArray:
         """Probability of every label for every article, shape (articles, labels)."""
-        words, chars = self.featuriser.transform_blocks(normalise_articles(articles))
+        words, chars = self.featuriser.transform_blocks(self.featuriser.documents(articles))
         return self._proba(words, chars)
 
     def predict(
@@ -81,7 +81,7 @@ class Classifier:
         threshold, on either side (kept or left out by a small margin); labels
         the model cannot predict (threshold 1, no examples) never are.
         """
-        docs = normalise_articles(articles)
+        docs = self.featuriser.documents(articles)
         words, chars = self.featuriser.transform_blocks(docs)
         proba = self._proba(words, chars)
         decided = proba >= self.thresholds

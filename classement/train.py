@@ -53,7 +53,7 @@ class TrainingParams:
     theme_learner: Learner | None = "nblr"
     nb_alpha: float = 1.0
     c: float = 3.0
-    class_weight: Literal["balanced"] | None = "balanced"
+    class_weight: Literal["balanced", "sqrt"] | None = "balanced"
     folds: int = 5
     thresholds: Literal["cv", "fixed"] = "cv"
     curator_weight: float = 3.0
@@ -82,6 +82,18 @@ def train(
     ``relevance_examples`` are (texts, selected) decisions of curators; the
     relevance model is learned only when they are numerous enough.
     """
+    return train_with_oof(records, curator_records, params, taxonomy, relevance_examples)[0]
+
+
+def train_with_oof(
+    records: Sequence[LabelledArticle],
+    curator_records: Sequence[LabelledArticle] = (),
+    params: TrainingParams | None = None,
+    taxonomy: Taxonomy | None = None,
+    relevance_examples: tuple[Sequence[str], Sequence[bool]] | None = None,
+) -> tuple[Classifier, FloatArray]:
+    """``train``, plus the out-of-fold probabilities of the training examples
+    (rows: the merged examples, then the taxonomy examples; columns: labels)."""
     params = params or TrainingParams()
     taxonomy = taxonomy or load_taxonomy()
     examples, sample_weight = merge_examples(records, curator_records, params.curator_weight)
@@ -107,7 +119,7 @@ def train(
     )
     counts = {"corpus": len(records), "curator": len(curator_records), "taxonomy": len(prior)}
     classifier.info = _info(classifier, truth, fits, params, counts)
-    return classifier
+    return classifier, np.column_stack([fit.oof_proba for fit in fits])
 
 
 def merge_examples(
@@ -177,7 +189,7 @@ def _fit_label(
     slope, offset = _platt(decisions, y)
     oof_proba = _sigmoid(slope * decisions + offset)
     threshold = _best_threshold(oof_proba, y) if params.thresholds == "cv" else 0.5
-    learner = _learner(params).fit(features, y, sample_weight=weight)
+    learner = _learner(params, y).fit(features, y, sample_weight=weight)
     return _LabelFit(
         weights=slope * learner.coef_.ravel(),
         intercept=float(slope * learner.intercept_[0] + offset),
@@ -195,32 +207,43 @@ def _out_of_fold_decisions(
     folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=params.random_state)
     decisions = np.zeros(len(y))
     for train_rows, test_rows in folds.split(np.zeros(len(y)), y):
-        learner = _learner(params).fit(
+        learner = _learner(params, y[train_rows]).fit(
             features[train_rows], y[train_rows], sample_weight=weight[train_rows]
         )
         decisions[test_rows] = learner.decision_function(features[test_rows])
     return decisions
 
 
-def _learner(params: TrainingParams) -> Any:
-    """A fresh binary learner. liblinear's dual solver: far fewer examples than features."""
+def _learner(params: TrainingParams, y: npt.NDArray[np.bool_]) -> Any:
+    """A fresh binary learner for labels ``y``. liblinear's dual solver: far fewer
+    examples than features."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
 
     if params.learner == "nblr":
         return _NaiveBayesLogistic(params)
+    class_weight = _class_weight(params, y)
     if params.learner == "svm":
-        return LinearSVC(
-            C=params.c, class_weight=params.class_weight, random_state=params.random_state
-        )
+        return LinearSVC(C=params.c, class_weight=class_weight, random_state=params.random_state)
     return LogisticRegression(
         C=params.c,
-        class_weight=params.class_weight,
+        class_weight=class_weight,
         solver="liblinear",
         dual=True,
         max_iter=2000,
         random_state=params.random_state,
     )
+
+
+def _class_weight(
+    params: TrainingParams, y: npt.NDArray[np.bool_]
+) -> dict[bool, float] | str | None:
+    """``balanced`` weighs each class inversely to its frequency in this label's
+    examples; ``sqrt`` gives the positives the square root of that ratio only."""
+    if params.class_weight != "sqrt":
+        return params.class_weight
+    positives = max(int(y.sum()), 1)
+    return {False: 1.0, True: float(np.sqrt(max(len(y) - positives, 1) / positives))}
 
 
 class _NaiveBayesLogistic:
@@ -245,7 +268,7 @@ class _NaiveBayesLogistic:
     ) -> _NaiveBayesLogistic:
         ratio = _log_count_ratio(features, y, sample_weight, self.params.nb_alpha)
         scaled = features @ sp.diags(ratio)
-        learner = _learner(replace(self.params, learner="logreg")).fit(
+        learner = _learner(replace(self.params, learner="logreg"), y).fit(
             scaled, y, sample_weight=sample_weight
         )
         self.coef_ = learner.coef_ * ratio[None, :]
