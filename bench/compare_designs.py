@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -32,51 +32,62 @@ from classement.taxonomy import Taxonomy
 from classement.train import TrainingParams
 
 BASE = TrainingParams()
-DESIGNS: dict[str, TrainingParams] = {
-    "default": BASE,
-    "themes_logreg": replace(BASE, theme_learner=None),
-    "nblr_everywhere": replace(BASE, learner="nblr"),
-    "unweighted": replace(BASE, class_weight=None),
-    "svm": replace(BASE, learner="svm", theme_learner="svm", c=0.5),
-    "no_taxonomy_examples": replace(BASE, taxonomy_examples=False),
-    "words_only": replace(BASE, features=replace(BASE.features, char_ngrams=None)),
-    "char_weight_1.0": replace(BASE, features=replace(BASE.features, char_weight=1.0)),
-    "c1": replace(BASE, c=1.0),
-    "c10": replace(BASE, c=10.0),
-    "threshold_0.5": replace(BASE, thresholds="fixed"),
-    "class_weight_sqrt": replace(BASE, class_weight="sqrt"),
-    "title_x2": replace(BASE, features=replace(BASE.features, title_repeat=2)),
-    "title_x3": replace(BASE, features=replace(BASE.features, title_repeat=3)),
-    "word_lemmas": replace(BASE, features=replace(BASE.features, word_lemmas=True)),
+
+
+@dataclass(frozen=True)
+class Design:
+    """Training parameters and how the training examples are handed to ``train``."""
+
+    params: TrainingParams = BASE
+    real_weight: float = 1.0  # real-press examples (ids ``real-…``) count this many times
+    inner_groups: bool = False  # the inner CV (calibration, thresholds) also keeps sites apart
+    stacking: bool = False  # a second stage on the twelve probabilities (label co-occurrence)
+
+
+def _features(**changes: Any) -> TrainingParams:
+    return replace(BASE, features=replace(BASE.features, **changes))
+
+
+DESIGNS: dict[str, Design] = {
+    "default": Design(),
+    "themes_logreg": Design(replace(BASE, theme_learner=None)),
+    "nblr_everywhere": Design(replace(BASE, learner="nblr")),
+    "blend_themes": Design(replace(BASE, theme_learner="blend")),
+    "blend_everywhere": Design(replace(BASE, learner="blend", theme_learner="blend")),
+    "svm_calibrated": Design(replace(BASE, learner="svm", theme_learner="svm", c=0.5)),
+    "unweighted": Design(replace(BASE, class_weight=None)),
+    "class_weight_sqrt": Design(replace(BASE, class_weight="sqrt")),
+    "title_x2": Design(_features(title_repeat=2)),
+    "title_x3": Design(_features(title_repeat=3)),
+    "word_lemmas": Design(_features(word_lemmas=True)),
+    "words_only": Design(_features(char_ngrams=None)),
+    "char_weight_1.0": Design(_features(char_weight=1.0)),
+    "no_taxonomy_examples": Design(replace(BASE, taxonomy_examples=False)),
+    "c1": Design(replace(BASE, c=1.0)),
+    "c10": Design(replace(BASE, c=10.0)),
+    "threshold_0.5": Design(replace(BASE, thresholds="fixed")),
+    "cooccurrence_stacking": Design(stacking=True),
+    "real_press_x2": Design(real_weight=2.0),
+    "inner_grouped": Design(inner_groups=True),
 }
 
 
-def real_weighted(weight: float) -> Callable[[TrainingParams, Taxonomy], Trainer]:
-    """Real-press examples (ids ``real-…``) count ``weight`` times, as curator labels do."""
+def trainer(design: Design, taxonomy: Taxonomy, group_of: dict[str, str]) -> Trainer:
+    """A function from training records to a fitted ``Decider``, for ``grouped_cv``."""
+    params = replace(design.params, curator_weight=design.real_weight)
+    groups = group_of if design.inner_groups else None
+    if design.stacking:
+        return stacked_trainer(params, taxonomy)
 
-    def make(params: TrainingParams, taxonomy: Taxonomy) -> Trainer:
-        def fit(records: Sequence[LabelledArticle]) -> Predictor:
+    def fit(records: Sequence[LabelledArticle]) -> Predictor:
+        written, real = list(records), []
+        if design.real_weight != 1.0:
             real = [r for r in records if r.id.startswith("real-")]
             written = [r for r in records if not r.id.startswith("real-")]
-            weighted = replace(params, curator_weight=weight)
-            return Predictor(train(written, real, params=weighted, taxonomy=taxonomy))
+        classifier = train(written, real, params=params, taxonomy=taxonomy, groups=groups)
+        return Predictor(classifier)
 
-        return fit
-
-    return make
-
-
-SPECIAL: dict[str, Callable[[TrainingParams, Taxonomy], Trainer]] = {
-    "cooccurrence_stacking": stacked_trainer,
-    "real_press_weight_2": real_weighted(2.0),
-}
-
-
-def trainer(name: str, taxonomy: Taxonomy) -> Trainer:
-    if name in SPECIAL:
-        return SPECIAL[name](BASE, taxonomy)
-    params = DESIGNS[name]
-    return lambda records: Predictor(train(records, params=params, taxonomy=taxonomy))
+    return fit
 
 
 def row(name: str, scores: dict[str, Any]) -> dict[str, Any]:
@@ -102,9 +113,10 @@ def main() -> None:
     groups = corpus_groups()
     real = np.array([not g.startswith("fichier:") for g in groups])
     print(f"corpus: {len(records)} records, {len(set(groups))} groups, {real.sum()} real-press")
-    for name in args.only or [*DESIGNS, *SPECIAL]:
+    group_of = dict(zip((record.id for record in records), groups, strict=True))
+    for name in args.only or list(DESIGNS):
         started = time.perf_counter()
-        fit = trainer(name, taxonomy)
+        fit = trainer(DESIGNS[name], taxonomy, group_of)
         scores = grouped_cv(records, groups, fit, taxonomy, args.repeats, args.folds, real)
         line = row(name, scores.summary())
         line["seconds"] = round(time.perf_counter() - started, 1)

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -29,11 +29,19 @@ from classement.taxonomy import Taxonomy
 
 IntArray = npt.NDArray[np.int64]
 BoolMatrix = npt.NDArray[np.bool_]
-Trainer = Callable[[Sequence[LabelledArticle]], "Predictor"]
+
+
+class Decider(Protocol):
+    """What grouped CV needs from a trained model: decisions for a batch of records."""
+
+    def decide(self, records: Sequence[LabelledArticle]) -> BoolMatrix: ...
+
+
+Trainer = Callable[[Sequence[LabelledArticle]], Decider]
 
 
 class Predictor:
-    """What grouped CV needs from a trained model: decisions for a batch of records."""
+    """A trained ``Classifier`` as a ``Decider``: its probabilities against its thresholds."""
 
     def __init__(self, classifier: Classifier) -> None:
         self.classifier = classifier
@@ -62,10 +70,12 @@ def corpus_groups(directory: Path = DEFAULT_CORPUS_DIR) -> list[str]:
 
 
 def group_folds(groups: Sequence[str], n_folds: int, seed: int) -> IntArray:
-    """A fold per example: groups in a random order, each given to the smallest fold so far
-    (the many small groups that come after a big one even the folds out)."""
+    """A fold per example: groups roughly largest first, each given to the smallest fold
+    so far. Sizes are jittered (× 0.5 to 1.5) by the seed, so that each repeat pairs
+    the large groups differently, and the many small groups even the folds out."""
     names, sizes = np.unique(np.asarray(groups), return_counts=True)
-    order = np.random.default_rng(seed).permutation(len(names))
+    jitter = np.random.default_rng(seed).uniform(0.5, 1.5, size=len(names))
+    order = np.argsort(-sizes * jitter, kind="stable")
     load = np.zeros(n_folds, dtype=np.int64)
     fold_of_group = np.zeros(len(names), dtype=np.int64)
     for index in order:
