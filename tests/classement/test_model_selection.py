@@ -17,7 +17,7 @@ from classement.model_selection import (
     grouped_cv,
     source_host,
 )
-from tests.classement.conftest import fast_params
+from classement.train import TrainingParams
 
 
 def test_a_site_is_its_host_without_www() -> None:
@@ -65,7 +65,7 @@ class RecordingTrainer:
 
     def __call__(self, records: Sequence[LabelledArticle]) -> Predictor:
         self.seen.append({record.id for record in records})
-        return Predictor(train(records, params=fast_params(), taxonomy=self.taxonomy))
+        return Predictor(train(records, params=TrainingParams(folds=3), taxonomy=self.taxonomy))
 
 
 def test_grouped_cv_never_trains_on_the_sites_it_scores(
