@@ -26,12 +26,19 @@ import numpy as np
 from cooccurrence import stacked_trainer
 
 from classement import load_corpus, load_taxonomy, train
+from classement.features import FeatureParams
 from classement.model_selection import Predictor, Trainer, corpus_groups, grouped_cv
 from classement.records import LabelledArticle
 from classement.taxonomy import Taxonomy
 from classement.train import TrainingParams
 
-BASE = TrainingParams()
+#: The model before this comparison (NB-LR themes, logistic regression jobs, no lemmas,
+#: title once): single-change designs below are measured against it.
+BASE = TrainingParams(
+    learner="logreg",
+    theme_learner="nblr",
+    features=FeatureParams(word_lemmas=False, title_repeat=1),
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,8 @@ def _features(**changes: Any) -> TrainingParams:
 
 
 DESIGNS: dict[str, Design] = {
-    "default": Design(),
+    "current": Design(TrainingParams()),  # the shipped defaults
+    "previous": Design(),
     "themes_logreg": Design(replace(BASE, theme_learner=None)),
     "nblr_everywhere": Design(replace(BASE, learner="nblr")),
     "blend_themes": Design(replace(BASE, theme_learner="blend")),
@@ -69,6 +77,51 @@ DESIGNS: dict[str, Design] = {
     "cooccurrence_stacking": Design(stacking=True),
     "real_press_x2": Design(real_weight=2.0),
     "inner_grouped": Design(inner_groups=True),
+    "current_c1": Design(replace(TrainingParams(), c=1.0)),
+    "current_c10": Design(replace(TrainingParams(), c=10.0)),
+    "current_char_weight_1.0": Design(
+        replace(TrainingParams(), features=replace(FeatureParams(), char_weight=1.0))
+    ),
+    "current_title_x3": Design(
+        replace(TrainingParams(), features=replace(FeatureParams(), title_repeat=3))
+    ),
+    "current_real_press_x2": Design(TrainingParams(), real_weight=2.0),
+    "min_df_3": Design(_features(min_df=3)),
+    "blend_themes+lemmas": Design(
+        replace(BASE, theme_learner="blend", features=replace(BASE.features, word_lemmas=True))
+    ),
+    "blend_themes+lemmas+title_x2": Design(
+        replace(
+            BASE,
+            theme_learner="blend",
+            features=replace(BASE.features, word_lemmas=True, title_repeat=2),
+        )
+    ),
+    "blend_themes+nblr_jobs": Design(replace(BASE, learner="nblr", theme_learner="blend")),
+    "blend_everywhere+lemmas": Design(
+        replace(
+            BASE,
+            learner="blend",
+            theme_learner="blend",
+            features=replace(BASE.features, word_lemmas=True),
+        )
+    ),
+    "blend_everywhere+lemmas+title_x2": Design(
+        replace(
+            BASE,
+            learner="blend",
+            theme_learner="blend",
+            features=replace(BASE.features, word_lemmas=True, title_repeat=2),
+        )
+    ),
+    "blend_everywhere+title_x2": Design(
+        replace(
+            BASE,
+            learner="blend",
+            theme_learner="blend",
+            features=replace(BASE.features, title_repeat=2),
+        )
+    ),
 }
 
 

@@ -61,8 +61,8 @@ class FeatureParams:
     char_bits: int = 20
     max_char_features: int = 120_000
     char_weight: float = 1.5
-    title_repeat: int = 1
-    word_lemmas: bool = False
+    title_repeat: int = 2
+    word_lemmas: bool = True
 
 
 @dataclass(slots=True)

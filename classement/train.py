@@ -49,8 +49,8 @@ class TrainingParams:
     """
 
     features: FeatureParams = field(default_factory=FeatureParams)
-    learner: Learner = "logreg"
-    theme_learner: Learner | None = "nblr"
+    learner: Learner = "blend"
+    theme_learner: Learner | None = None
     nb_alpha: float = 1.0
     c: float = 3.0
     class_weight: Literal["balanced", "sqrt"] | None = "balanced"
