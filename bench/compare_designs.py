@@ -33,11 +33,11 @@ from classement.taxonomy import Taxonomy
 from classement.train import TrainingParams
 
 #: The model before this comparison (NB-LR themes, logistic regression jobs, no lemmas,
-#: title once): single-change designs below are measured against it.
+#: title once, characters × 1.5): single-change designs below are measured against it.
 BASE = TrainingParams(
     learner="logreg",
     theme_learner="nblr",
-    features=FeatureParams(word_lemmas=False, title_repeat=1),
+    features=FeatureParams(word_lemmas=False, title_repeat=1, char_weight=1.5),
 )
 
 
@@ -79,8 +79,8 @@ DESIGNS: dict[str, Design] = {
     "inner_grouped": Design(inner_groups=True),
     "current_c1": Design(replace(TrainingParams(), c=1.0)),
     "current_c10": Design(replace(TrainingParams(), c=10.0)),
-    "current_char_weight_1.0": Design(
-        replace(TrainingParams(), features=replace(FeatureParams(), char_weight=1.0))
+    "current_char_weight_1.5": Design(
+        replace(TrainingParams(), features=replace(FeatureParams(), char_weight=1.5))
     ),
     "current_title_x3": Design(
         replace(TrainingParams(), features=replace(FeatureParams(), title_repeat=3))

@@ -60,7 +60,7 @@ class FeatureParams:
     char_ngrams: tuple[int, int] | None = (3, 4)
     char_bits: int = 20
     max_char_features: int = 120_000
-    char_weight: float = 1.5
+    char_weight: float = 1.0
     title_repeat: int = 2
     word_lemmas: bool = True
 
