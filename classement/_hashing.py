@@ -18,7 +18,7 @@ vocabulary: the two must agree, and the tests check that they do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,12 +68,16 @@ def tokens(doc: str) -> list[str]:
 
 
 def word_keys(
-    batch: Layout, stop_keys: KeyArray, bigrams: bool
+    batch: Layout,
+    stop_keys: KeyArray,
+    bigrams: bool,
+    remap: Callable[[KeyArray], KeyArray] | None = None,
 ) -> tuple[npt.NDArray[np.int32], KeyArray]:
     """(document, key) of every kept token and, optionally, of every bigram of kept tokens.
 
     Kept tokens have two characters or more, do not start with a digit and are
-    not stop words; bigrams join consecutive kept tokens of the same document.
+    not stop words; ``remap`` then changes their keys (to their lemma's);
+    bigrams join consecutive kept tokens of the same document.
     """
     starts, ends = _token_bounds(batch.codes)
     keys = _token_hashes(batch.codes, starts, ends)
@@ -81,6 +85,8 @@ def word_keys(
     kept = (ends - starts >= 2) & ~((first >= 48) & (first <= 57))
     kept &= ~np.isin(keys, stop_keys)
     rows, keys = batch.doc_of[starts[kept]], keys[kept]
+    if remap is not None:
+        keys = remap(keys)
     if not bigrams or len(keys) < 2:
         return rows, keys
     same_doc = rows[1:] == rows[:-1]

@@ -18,7 +18,7 @@ state is plain arrays, so it can be saved without pickle.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from classement import lemmas
 from classement._hashing import (
     Counts,
     KeyArray,
@@ -59,7 +60,9 @@ class FeatureParams:
     char_ngrams: tuple[int, int] | None = (3, 4)
     char_bits: int = 20
     max_char_features: int = 120_000
-    char_weight: float = 1.5
+    char_weight: float = 1.0
+    title_repeat: int = 2
+    word_lemmas: bool = True
 
 
 @dataclass(slots=True)
@@ -68,6 +71,7 @@ class WordVocabulary:
 
     terms: list[str]
     bigrams: bool
+    lemma_table: tuple[KeyArray, KeyArray] | None = None
     _keys: KeyArray = field(init=False, repr=False)
     _columns: IntArray = field(init=False, repr=False)
 
@@ -78,7 +82,9 @@ class WordVocabulary:
 
     def counts(self, batch: Layout, n_docs: int) -> sp.csr_matrix:
         """Raw counts of the known terms in each document of the batch."""
-        rows, keys = word_keys(batch, _stop_keys(), self.bigrams)
+        table = self.lemma_table
+        remap = None if table is None else (lambda keys: lemmas.remap(keys, table))
+        rows, keys = word_keys(batch, _stop_keys(), self.bigrams, remap)
         shape = (n_docs, len(self.terms))
         if not len(self.terms) or not len(keys):
             return sp.csr_matrix(shape, dtype=np.float32)
@@ -96,11 +102,14 @@ class Featuriser:
     word_idf: FloatArray
     char_buckets: IntArray
     char_idf: FloatArray
+    #: sorted surface-form keys and their lemma's keys (``word_lemmas``), else empty
+    lemma_table: tuple[KeyArray, KeyArray] = field(default_factory=lemmas.empty_table)
     _words: WordVocabulary = field(init=False, repr=False)
     _bucket_to_column: npt.NDArray[np.int32] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._words = WordVocabulary(self.word_terms, self.params.word_bigrams)
+        lemma_table = self.lemma_table if self.params.word_lemmas else None
+        self._words = WordVocabulary(self.word_terms, self.params.word_bigrams, lemma_table)
         # int32 halves the table (cache misses dominate the lookup)
         table = np.full((1 << self.params.char_bits) + 1, -1, dtype=np.int32)
         table[self.char_buckets] = np.arange(len(self.char_buckets), dtype=np.int32)
@@ -114,9 +123,13 @@ class Featuriser:
     def n_features(self) -> int:
         return len(self.word_terms) + len(self.char_buckets)
 
+    def documents(self, articles: Sequence[Article]) -> list[str]:
+        """The normalised text the features of each article are computed from."""
+        return normalise_articles(articles, self.params.title_repeat)
+
     def transform(self, articles: Sequence[Article]) -> sp.csr_matrix:
         """Features of a batch as one matrix; rows align with ``articles``."""
-        words, chars = self.transform_blocks(normalise_articles(articles))
+        words, chars = self.transform_blocks(self.documents(articles))
         return sp.hstack([words, chars], format="csr")
 
     def transform_blocks(self, docs: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -141,32 +154,40 @@ class Featuriser:
         return _csr(count_pairs(rows, columns, *shape), shape)
 
 
-def word_features(doc: str, bigrams: bool) -> list[str]:
-    """Kept tokens of a normalised document and, optionally, bigrams of them."""
+def word_features(doc: str, bigrams: bool, lemma_of: Mapping[str, str] | None = None) -> list[str]:
+    """Kept tokens of a normalised document (replaced by their lemma, with ``lemma_of``)
+    and, optionally, bigrams of them."""
     kept = [t for t in tokens(doc) if len(t) >= 2 and not "0" <= t[0] <= "9"]
     kept = [t for t in kept if t not in _stop_tokens()]
+    if lemma_of is not None:
+        kept = [lemma_of.get(t, t) for t in kept]
     if bigrams:
         return kept + [f"{a} {b}" for a, b in pairwise(kept)]
     return kept
 
 
-def normalise_articles(articles: Sequence[Article]) -> list[str]:
-    return normalise_batch([(article.title, article.text) for article in articles])
+def normalise_articles(articles: Sequence[Article], title_repeat: int = 1) -> list[str]:
+    """Normalised texts; ``title_repeat`` > 1 counts the title's words that many times."""
+    return normalise_batch(
+        [(" . ".join([article.title] * title_repeat), article.text) for article in articles]
+    )
 
 
 def fit_featuriser(articles: Sequence[Article], params: FeatureParams) -> Featuriser:
     """Learn vocabularies and document frequencies from training texts."""
-    docs = normalise_articles(articles)
+    docs = normalise_articles(articles, params.title_repeat)
     terms, word_idf = fit_word_vocabulary(docs, params)
     buckets, char_idf = _fit_chars(docs, params)
-    return Featuriser(params, terms, word_idf, buckets, char_idf)
+    table = lemmas.lemma_table(terms) if params.word_lemmas else lemmas.empty_table()
+    return Featuriser(params, terms, word_idf, buckets, char_idf, table)
 
 
 def fit_word_vocabulary(docs: Sequence[str], params: FeatureParams) -> tuple[list[str], FloatArray]:
     """Word terms kept by document frequency (most frequent first, then sorted) and their IDF."""
     df: Counter[str] = Counter()
+    lemma_of = lemmas.folded_lemmas() if params.word_lemmas else None
     for doc in docs:
-        df.update(set(word_features(doc, params.word_bigrams)))
+        df.update(set(word_features(doc, params.word_bigrams, lemma_of)))
     kept = [(term, count) for term, count in df.items() if count >= params.min_df]
     kept.sort(key=lambda item: (-item[1], item[0]))
     kept = sorted(kept[: params.max_word_features])

@@ -17,12 +17,16 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from classement.explain import Explanations, explain_batch
-from classement.features import Featuriser, normalise_articles
+from classement.features import Featuriser
 from classement.records import Article
 from classement.relevance import KeywordColumns, RelevanceModel, keyword_columns, relevance_scores
 from classement.taxonomy import Kind
 
 FloatArray = npt.NDArray[np.float32]
+
+#: Half-width of the band of probabilities around a label's threshold in which
+#: the decision is called uncertain (a curator should check it).
+UNCERTAIN_BAND = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class Prediction:
     scores: dict[str, float]
     explanations: Explanations
     relevance: float
+    uncertain: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +49,7 @@ class Prediction:
             "scores": self.scores,
             "explanations": {label: list(terms) for label, terms in self.explanations.items()},
             "relevance": self.relevance,
+            "uncertain": list(self.uncertain),
         }
 
 
@@ -63,15 +69,23 @@ class Classifier:
 
     def predict_proba(self, articles: Sequence[Article]) -> FloatArray:
         """Probability of every label for every article, shape (articles, labels)."""
-        words, chars = self.featuriser.transform_blocks(normalise_articles(articles))
+        words, chars = self.featuriser.transform_blocks(self.featuriser.documents(articles))
         return self._proba(words, chars)
 
-    def predict(self, articles: Sequence[Article], explain: bool = True) -> list[Prediction]:
-        """Decisions, probabilities, explanations and relevance for a batch."""
-        docs = normalise_articles(articles)
+    def predict(
+        self, articles: Sequence[Article], explain: bool = True, band: float = UNCERTAIN_BAND
+    ) -> list[Prediction]:
+        """Decisions, probabilities, explanations and relevance for a batch.
+
+        A label is uncertain when its probability is within ``band`` of its
+        threshold, on either side (kept or left out by a small margin); labels
+        the model cannot predict (threshold 1, no examples) never are.
+        """
+        docs = self.featuriser.documents(articles)
         words, chars = self.featuriser.transform_blocks(docs)
         proba = self._proba(words, chars)
         decided = proba >= self.thresholds
+        uncertain = (np.abs(proba - self.thresholds) <= band) & (self.thresholds < 1.0)
         relevance = relevance_scores(docs, words, proba, self.keywords, self.relevance_model)
         explanations = (
             explain_batch(
@@ -81,7 +95,9 @@ class Classifier:
             else [{} for _ in articles]
         )
         return [
-            self._prediction(article, scores, decided[i], relevance[i], explanations[i])
+            self._prediction(
+                article, scores, (decided[i], uncertain[i]), relevance[i], explanations[i]
+            )
             for i, (article, scores) in enumerate(
                 zip(articles, proba.astype(np.float64).round(4).tolist(), strict=True)
             )
@@ -110,11 +126,13 @@ class Classifier:
         self,
         article: Article,
         scores: list[float],
-        decided: npt.NDArray[np.bool_],
+        flags: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
         relevance: float,
         explanations: Explanations,
     ) -> Prediction:
+        """``flags``: which labels are decided, and which are uncertain, for this article."""
         ids, kinds = self.label_ids, self.label_kinds
+        decided, uncertain = flags
         positive = np.flatnonzero(decided).tolist()
         return Prediction(
             id=article.id,
@@ -123,4 +141,5 @@ class Classifier:
             scores=dict(zip(ids, scores, strict=True)),
             explanations=explanations,
             relevance=relevance,
+            uncertain=tuple(ids[j] for j in np.flatnonzero(uncertain).tolist()),
         )

@@ -97,6 +97,9 @@ def save_new_version(classifier: Classifier, directory: Path) -> Path:
     return path
 
 
+_NO_KEYS = np.empty(0, dtype=np.uint64)
+
+
 def _arrays(classifier: Classifier) -> Arrays:
     featuriser = classifier.featuriser
     arrays: Arrays = {
@@ -104,6 +107,8 @@ def _arrays(classifier: Classifier) -> Arrays:
         "word_idf": featuriser.word_idf,
         "char_buckets": featuriser.char_buckets.astype(np.int32),
         "char_idf": featuriser.char_idf,
+        "lemma_surfaces": featuriser.lemma_table[0],
+        "lemma_keys": featuriser.lemma_table[1],
         "weights": classifier.weights.astype(np.float32),
         "intercepts": classifier.intercepts.astype(np.float32),
         "thresholds": classifier.thresholds.astype(np.float32),
@@ -180,6 +185,10 @@ def _classifier(arrays: Arrays, metadata: dict[str, Any]) -> Classifier:
         word_idf=arrays["word_idf"].astype(np.float32),
         char_buckets=arrays["char_buckets"].astype(np.int64),
         char_idf=arrays["char_idf"].astype(np.float32),
+        lemma_table=(
+            arrays.get("lemma_surfaces", _NO_KEYS).astype(np.uint64),
+            arrays.get("lemma_keys", _NO_KEYS).astype(np.uint64),
+        ),
     )
     weights = arrays["weights"]
     if weights.shape != (featuriser.n_features, len(metadata["labels"])):

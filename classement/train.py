@@ -13,7 +13,7 @@ and applied the same way.
 from __future__ import annotations
 
 import platform
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -36,7 +36,7 @@ FloatArray = npt.NDArray[np.float64]
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
-Learner = Literal["logreg", "svm", "nblr"]
+Learner = Literal["logreg", "svm", "nblr", "blend"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +49,11 @@ class TrainingParams:
     """
 
     features: FeatureParams = field(default_factory=FeatureParams)
-    learner: Learner = "logreg"
-    theme_learner: Learner | None = "nblr"
+    learner: Learner = "blend"
+    theme_learner: Learner | None = None
     nb_alpha: float = 1.0
     c: float = 3.0
-    class_weight: Literal["balanced"] | None = "balanced"
+    class_weight: Literal["balanced", "sqrt"] | None = "balanced"
     folds: int = 5
     thresholds: Literal["cv", "fixed"] = "cv"
     curator_weight: float = 3.0
@@ -76,12 +76,29 @@ def train(
     params: TrainingParams | None = None,
     taxonomy: Taxonomy | None = None,
     relevance_examples: tuple[Sequence[str], Sequence[bool]] | None = None,
+    groups: Mapping[str, str] | None = None,
 ) -> Classifier:
     """Fit a classifier on the corpus plus curator labels (which win on equal texts).
 
     ``relevance_examples`` are (texts, selected) decisions of curators; the
-    relevance model is learned only when they are numerous enough.
+    relevance model is learned only when they are numerous enough. ``groups``
+    (example id → source site or corpus file) keeps each group on one side of
+    the inner cross-validation that calibrates and sets the thresholds;
+    examples without a group are a group of their own.
     """
+    return train_with_oof(records, curator_records, params, taxonomy, relevance_examples, groups)[0]
+
+
+def train_with_oof(
+    records: Sequence[LabelledArticle],
+    curator_records: Sequence[LabelledArticle] = (),
+    params: TrainingParams | None = None,
+    taxonomy: Taxonomy | None = None,
+    relevance_examples: tuple[Sequence[str], Sequence[bool]] | None = None,
+    groups: Mapping[str, str] | None = None,
+) -> tuple[Classifier, FloatArray]:
+    """``train``, plus the out-of-fold probabilities of the training examples
+    (rows: the merged examples, then the taxonomy examples; columns: labels)."""
     params = params or TrainingParams()
     taxonomy = taxonomy or load_taxonomy()
     examples, sample_weight = merge_examples(records, curator_records, params.curator_weight)
@@ -94,7 +111,9 @@ def train(
     features = featuriser.transform(articles)
     truth = label_matrix([*examples, *prior], taxonomy.ids)
     kinds = [label.kind for label in taxonomy.labels]
-    fits = _fit_labels(features, truth, sample_weight, params, kinds, len(examples))
+    rows = [record.id for record in [*examples, *prior]]
+    inner_groups = None if groups is None else np.array([groups.get(i, i) for i in rows])
+    fits = _fit_labels(features, truth, sample_weight, params, kinds, len(examples), inner_groups)
     relevance = learn_relevance(*relevance_examples) if relevance_examples else None
     classifier = Classifier(
         label_ids=taxonomy.ids,
@@ -107,7 +126,7 @@ def train(
     )
     counts = {"corpus": len(records), "curator": len(curator_records), "taxonomy": len(prior)}
     classifier.info = _info(classifier, truth, fits, params, counts)
-    return classifier
+    return classifier, np.column_stack([fit.oof_proba for fit in fits])
 
 
 def merge_examples(
@@ -143,6 +162,7 @@ def _fit_labels(
     params: TrainingParams,
     kinds: Sequence[str],
     n_real: int,
+    groups: npt.NDArray[np.str_] | None = None,
 ) -> list[_LabelFit]:
     """One fit per label, in order (liblinear's random generator is process-wide,
     so fitting labels on threads would make training non-deterministic).
@@ -151,7 +171,7 @@ def _fit_labels(
     ``min_positives``: a label nobody has illustrated stays untrained.
     """
     return [
-        _fit_label(features, truth[:, j], weight, _label_params(params, kinds[j]), n_real)
+        _fit_label(features, truth[:, j], weight, _label_params(params, kinds[j]), n_real, groups)
         for j in range(truth.shape[1])
     ]
 
@@ -169,15 +189,16 @@ def _fit_label(
     weight: FloatArray,
     params: TrainingParams,
     n_real: int,
+    groups: npt.NDArray[np.str_] | None,
 ) -> _LabelFit:
     positives = int(y[:n_real].sum())
     if positives < params.min_positives or positives > n_real - params.min_positives:
         return _LabelFit(np.zeros(features.shape[1]), -10.0, 1.0, np.zeros(len(y)))
-    decisions = _out_of_fold_decisions(features, y, weight, params)
+    decisions = _out_of_fold_decisions(features, y, weight, params, groups)
     slope, offset = _platt(decisions, y)
     oof_proba = _sigmoid(slope * decisions + offset)
     threshold = _best_threshold(oof_proba, y) if params.thresholds == "cv" else 0.5
-    learner = _learner(params).fit(features, y, sample_weight=weight)
+    learner = _learner(params, y).fit(features, y, sample_weight=weight)
     return _LabelFit(
         weights=slope * learner.coef_.ravel(),
         intercept=float(slope * learner.intercept_[0] + offset),
@@ -187,40 +208,62 @@ def _fit_label(
 
 
 def _out_of_fold_decisions(
-    features: sp.csr_matrix, y: npt.NDArray[np.bool_], weight: FloatArray, params: TrainingParams
+    features: sp.csr_matrix,
+    y: npt.NDArray[np.bool_],
+    weight: FloatArray,
+    params: TrainingParams,
+    groups: npt.NDArray[np.str_] | None,
 ) -> FloatArray:
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     n_folds = min(params.folds, int(y.sum()), int((~y).sum()))
-    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=params.random_state)
+    seed = params.random_state
+    folds = (
+        StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+        if groups is None
+        else StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    )
     decisions = np.zeros(len(y))
-    for train_rows, test_rows in folds.split(np.zeros(len(y)), y):
-        learner = _learner(params).fit(
+    for train_rows, test_rows in folds.split(np.zeros(len(y)), y, groups):
+        learner = _learner(params, y[train_rows]).fit(
             features[train_rows], y[train_rows], sample_weight=weight[train_rows]
         )
         decisions[test_rows] = learner.decision_function(features[test_rows])
     return decisions
 
 
-def _learner(params: TrainingParams) -> Any:
-    """A fresh binary learner. liblinear's dual solver: far fewer examples than features."""
+def _learner(params: TrainingParams, y: npt.NDArray[np.bool_]) -> Any:
+    """A fresh binary learner for labels ``y``. liblinear's dual solver: far fewer
+    examples than features."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
 
     if params.learner == "nblr":
         return _NaiveBayesLogistic(params)
+    if params.learner == "blend":
+        return _Blend(params)
+    class_weight = _class_weight(params, y)
     if params.learner == "svm":
-        return LinearSVC(
-            C=params.c, class_weight=params.class_weight, random_state=params.random_state
-        )
+        return LinearSVC(C=params.c, class_weight=class_weight, random_state=params.random_state)
     return LogisticRegression(
         C=params.c,
-        class_weight=params.class_weight,
+        class_weight=class_weight,
         solver="liblinear",
         dual=True,
         max_iter=2000,
         random_state=params.random_state,
     )
+
+
+def _class_weight(
+    params: TrainingParams, y: npt.NDArray[np.bool_]
+) -> dict[bool, float] | str | None:
+    """``balanced`` weighs each class inversely to its frequency in this label's
+    examples; ``sqrt`` gives the positives the square root of that ratio only."""
+    if params.class_weight != "sqrt":
+        return params.class_weight
+    positives = max(int(y.sum()), 1)
+    return {False: 1.0, True: float(np.sqrt(max(len(y) - positives, 1) / positives))}
 
 
 class _NaiveBayesLogistic:
@@ -245,11 +288,40 @@ class _NaiveBayesLogistic:
     ) -> _NaiveBayesLogistic:
         ratio = _log_count_ratio(features, y, sample_weight, self.params.nb_alpha)
         scaled = features @ sp.diags(ratio)
-        learner = _learner(replace(self.params, learner="logreg")).fit(
+        learner = _learner(replace(self.params, learner="logreg"), y).fit(
             scaled, y, sample_weight=sample_weight
         )
         self.coef_ = learner.coef_ * ratio[None, :]
         self.intercept_ = learner.intercept_
+        return self
+
+    def decision_function(self, features: sp.csr_matrix) -> FloatArray:
+        decisions: FloatArray = np.asarray(features @ self.coef_[0]).ravel() + self.intercept_[0]
+        return decisions
+
+
+class _Blend:
+    """The mean of the decision values of NB-LR and of a logistic regression.
+
+    Both are linear, so their mean is one linear model: ``(w₁ + w₂)/2``.
+    """
+
+    def __init__(self, params: TrainingParams) -> None:
+        self.params = params
+        self.coef_: FloatArray = np.zeros((1, 0))
+        self.intercept_: FloatArray = np.zeros(1)
+
+    def fit(
+        self, features: sp.csr_matrix, y: npt.NDArray[np.bool_], sample_weight: FloatArray
+    ) -> _Blend:
+        parts = [
+            _learner(replace(self.params, learner=kind), y).fit(
+                features, y, sample_weight=sample_weight
+            )
+            for kind in ("nblr", "logreg")
+        ]
+        self.coef_ = (parts[0].coef_ + parts[1].coef_) / 2
+        self.intercept_ = (parts[0].intercept_ + parts[1].intercept_) / 2
         return self
 
     def decision_function(self, features: sp.csr_matrix) -> FloatArray:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -171,6 +172,8 @@ class Label(Base):
     origin: Mapped[str] = mapped_column(String(10))
     model_version: Mapped[str | None] = mapped_column(String(100))
     explanation: Mapped[list[str]] = mapped_column(default=list)
+    # the model's probability was close to its threshold: a curator should check
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     article: Mapped[Article] = relationship(back_populates="labels")

@@ -5,7 +5,7 @@
                 (FTS5, unicode61 remove_diacritics 2, triggers keep it in step)
     PostgreSQL: to_tsvector('simple', veille_unaccent(document))
                 @@ to_tsquery('simple', veille_unaccent('(données <-> personnelles) & algo:*'))
-                (a GIN index on the same expression; see migration 0008)
+                (a GIN index on the same expression; see migration 0007)
 
 Only letters and digits of the query reach the database, inside quotes or
 operators built here: no search syntax of the user's is ever interpreted.

@@ -48,7 +48,7 @@ def label_articles(
     for start in range(0, len(article_ids), BATCH):
         with session_scope(session_factory) as session:
             texts = articles_by_ids(session, article_ids[start : start + BATCH])
-            store_predictions(session, classifier, texts)
+            store_predictions(session, classifier, texts, settings.uncertain_band)
             done += len(texts)
     return done
 
@@ -78,13 +78,18 @@ def relabel_since(
 
 
 def store_predictions(
-    session: Session, classifier: Classifier, texts: Sequence[ArticleText]
+    session: Session, classifier: Classifier, texts: Sequence[ArticleText], band: float
 ) -> None:
-    """Predict a batch and write the model's labels of each article."""
+    """Predict a batch and write the model's labels of each article.
+
+    A kept label whose probability is within ``band`` of its threshold is
+    stored as uncertain, for the curators to check.
+    """
     articles = [Article(str(t.id), t.title, t.text, t.language) for t in texts]
     version = str(classifier.info.get("version", "inconnue"))
     now = datetime.now(UTC)
-    for text, prediction in zip(texts, classifier.predict(articles), strict=True):
+    predictions = classifier.predict(articles, band=band)
+    for text, prediction in zip(texts, predictions, strict=True):
         labels = _model_labels(classifier, prediction)
         replace_model_labels(session, text.id, labels, version, prediction.relevance, now)
 
@@ -97,6 +102,7 @@ def _model_labels(classifier: Classifier, prediction: Prediction) -> list[ModelL
             kind=kinds[label],
             score=prediction.scores[label],
             explanation=list(prediction.explanations.get(label, ())),
+            uncertain=label in prediction.uncertain,
         )
         for label in (*prediction.themes, *prediction.jobs)
     ]

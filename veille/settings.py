@@ -54,6 +54,11 @@ class Settings:
         "15m", "Fréquence à laquelle le planificateur cherche les sources dues"
     )
     model_dir: str = _setting("modeles", "Dossier du modèle de classement entraîné")
+    uncertain_band: float = _setting(
+        0.1,
+        "Écart entre la probabilité d'une étiquette et son seuil en deçà duquel elle est "
+        "« à vérifier »",
+    )
     smtp_host: str = _setting("localhost", "Serveur SMTP")
     smtp_port: int = _setting(25, "Port SMTP")
     smtp_user: str = _setting("", "Identifiant SMTP")

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from db import search
 from db.errors import DbError, NotFoundError
@@ -40,6 +40,7 @@ class InboxFilter:
     kind: str | None = None
     text: str | None = None
     min_score: float = 0.0
+    uncertain: bool = False  # only articles with a model label to check
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,21 @@ def _has_label(label_id: str, min_score: float) -> ColumnElement[bool]:
     return or_(by_curator, by_model)
 
 
+def _has_uncertain_label(min_score: float) -> ColumnElement[bool]:
+    """A shown model label flagged uncertain, on which no curator has decided yet."""
+    curator = aliased(Label)
+    decided = exists().where(
+        curator.article_id == Article.id, curator.label == Label.label, curator.origin == CURATOR
+    )
+    return exists().where(
+        Label.article_id == Article.id,
+        Label.origin != CURATOR,
+        Label.uncertain.is_(True),
+        Label.score >= min_score,
+        ~decided,
+    )
+
+
 def _conditions(wanted: InboxFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions = [
         Article.duplicate_of_id.is_(None),
@@ -101,6 +117,8 @@ def _conditions(wanted: InboxFilter, dialect: str) -> list[ColumnElement[bool]]:
     for label_id in (wanted.theme, wanted.job):
         if label_id:
             conditions.append(_has_label(label_id, wanted.min_score))
+    if wanted.uncertain:
+        conditions.append(_has_uncertain_label(wanted.min_score))
     if wanted.source_id is not None:
         conditions.append(Article.source_id == wanted.source_id)
     if wanted.status:

@@ -49,6 +49,7 @@ class ModelLabel:
     kind: str
     score: float
     explanation: list[str]
+    uncertain: bool = False
 
 
 def _text_of(article: Article) -> ArticleText:
@@ -147,6 +148,7 @@ def replace_model_labels(
                 origin=MODEL,
                 model_version=model_version,
                 explanation=list(item.explanation),
+                uncertain=item.uncertain,
                 created_at=classified_at,
             )
         )

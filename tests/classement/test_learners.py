@@ -47,4 +47,4 @@ def test_taxonomy_examples_are_counted_apart(
 ) -> None:
     assert model.info["n_examples"] == len(subset)
     assert model.info["n_taxonomy_examples"] == 3 * len(taxonomy.labels)
-    assert model.info["params"]["theme_learner"] == "nblr"
+    assert model.info["params"]["learner"] == "blend"

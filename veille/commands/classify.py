@@ -71,16 +71,29 @@ def _model_option(function: Any) -> Any:
     help="Fichier de sortie JSON Lines (« - » : sortie standard).",
 )
 @click.option("--no-explain", is_flag=True, help="Ne pas calculer les mots justificatifs.")
+@click.option(
+    "--band",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Écart au seuil sous lequel une étiquette est incertaine "
+    "(défaut : VEILLE_UNCERTAIN_BAND, 0.1).",
+)
 @_model_option
 @pass_app
 def predict(
-    app: AppContext, input_path: Path, output_path: Path, no_explain: bool, model_path: Path | None
+    app: AppContext,
+    input_path: Path,
+    output_path: Path,
+    no_explain: bool,
+    band: float | None,
+    model_path: Path | None,
 ) -> None:
     """Étiquette des articles d'un fichier, sans base de données.
 
     Chaque ligne de sortie : {"id", "themes", "jobs", "scores", "explanations",
-    "relevance"}. Sans modèle enregistré, un modèle est d'abord entraîné sur le
-    corpus livré.
+    "relevance", "uncertain"} ; "uncertain" liste les étiquettes dont la
+    probabilité est proche de leur seuil, retenues ou non, à faire vérifier.
+    Sans modèle enregistré, un modèle est d'abord entraîné sur le corpus livré.
     """
     from classement.records import read_articles, write_jsonl
 
@@ -91,7 +104,9 @@ def predict(
             prediction.to_json()
             for start in range(0, len(articles), BATCH)
             for prediction in classifier.predict(
-                articles[start : start + BATCH], explain=not no_explain
+                articles[start : start + BATCH],
+                explain=not no_explain,
+                band=app.settings.uncertain_band if band is None else band,
             )
         )
         with _open_output(output_path) as stream:

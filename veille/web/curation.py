@@ -90,6 +90,7 @@ def inbox(
     status: str | None = None,
     kind: str | None = None,
     q: str | None = None,
+    uncertain: str | None = None,
     page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     labels = labels_of(request)
@@ -105,12 +106,14 @@ def inbox(
         kind=_choice(kind, KIND_NAMES),
         text=(q or "").strip()[:200] or None,
         min_score=labels.min_score,
+        uncertain=bool(uncertain),
     )
     found = repo.inbox_page(db, wanted, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)
     edition = repo.edition_for_week(db, str(chosen))
     cards = _cards(found, edition, labels)
     filters = {"week": str(chosen), "q": wanted.text, "theme": theme, "job": job,
-               "source": source, "status": status, "kind": kind}  # fmt: skip
+               "source": source, "status": status, "kind": kind,
+               "uncertain": "1" if wanted.uncertain else None}  # fmt: skip
     return page(
         request,
         "pages/inbox.html",

@@ -164,6 +164,7 @@ def add_article(
     kind: str = "article",
     duplicate_of: Article | None = None,
     summary_html: str = "<p>Résumé.</p>",
+    uncertain: tuple[str, ...] = (),
 ) -> Article:
     slug = title.lower().replace(" ", "-")
     article = Article(
@@ -189,6 +190,7 @@ def add_article(
                 origin="model",
                 model_version="test",
                 explanation=["rgpd", "cnil"] if label_id == "juridique" else [],
+                uncertain=label_id in uncertain,
             )
         )
     session.add(article)

@@ -1,7 +1,7 @@
 """obligations
 
-Revision ID: 0003
-Revises: 0007
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-03 22:30:48.900858
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import db.types
 
 
-revision: str = "0003"
-down_revision: str | None = "0007"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

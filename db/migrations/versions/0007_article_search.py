@@ -6,8 +6,8 @@ PostgreSQL: the ``unaccent`` extension, an immutable ``veille_unaccent()``
 and a GIN index on the unaccented ``tsvector`` of the same columns, which
 PostgreSQL keeps in step itself.
 
-Revision ID: 0008
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-03 23:40:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,68 @@
+"""Options compared by grouped cross-validation: lemmas, title weight, blend, inner groups."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from classement import LabelledArticle, Taxonomy, load_model, save_model, train
+from classement.features import FeatureParams, fit_featuriser
+from classement.records import Article
+from classement.train import TrainingParams
+
+DOCS = [
+    Article("1", "Les données des usagers", "Des algorithmes traitent les données."),
+    Article("2", "Une donnée sensible", "Un algorithme a traité une donnée."),
+    Article("3", "Budget", "Les données et les algorithmes du budget."),
+]
+
+
+def test_lemmas_put_inflected_forms_in_one_column() -> None:
+    featuriser = fit_featuriser(DOCS, FeatureParams(word_lemmas=True, min_df=1, char_ngrams=None))
+    terms = featuriser.word_terms
+    assert "algorithme" in terms and "algorithmes" not in terms and "usager" in terms
+    singular = featuriser.transform([Article("a", "", "un usager")])
+    plural = featuriser.transform([Article("b", "", "des usagers")])
+    assert singular.nnz == plural.nnz == 1
+    assert (singular != plural).nnz == 0
+
+
+def test_title_repeat_weighs_the_title_words() -> None:
+    params = FeatureParams(min_df=1, char_ngrams=None, word_bigrams=False)
+    article = [Article("t", "cnil", "budget voirie")]
+    once = fit_featuriser(DOCS + article, params)
+    thrice = fit_featuriser(DOCS + article, replace(params, title_repeat=3))
+    column = once.word_terms.index("cnil")
+    assert thrice.word_terms == once.word_terms
+    assert thrice.transform(article)[0, column] > once.transform(article)[0, column]
+
+
+def test_lemma_model_round_trips(
+    subset: list[LabelledArticle],
+    held_out: list[LabelledArticle],
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+) -> None:
+    params = TrainingParams(folds=3, learner="blend", features=FeatureParams(word_lemmas=True))
+    model = train(subset[:200], params=params, taxonomy=taxonomy)
+    assert len(model.featuriser.lemma_table[0]) > 1000
+    path = tmp_path / "modele-0001.npz"
+    save_model(model, path)
+    articles = [record.article for record in held_out[:50]]
+    assert np.array_equal(load_model(path).predict_proba(articles), model.predict_proba(articles))
+
+
+def test_inner_groups_change_only_the_calibration_folds(
+    subset: list[LabelledArticle], taxonomy: Taxonomy
+) -> None:
+    records = subset[:200]
+    params = TrainingParams(folds=3)
+    groups = {record.id: f"site-{i % 7}" for i, record in enumerate(records)}
+    plain = train(records, params=params, taxonomy=taxonomy)
+    grouped = train(records, params=params, taxonomy=taxonomy, groups=groups)
+    again = train(records, params=params, taxonomy=taxonomy, groups=groups)
+    assert plain.featuriser.word_terms == grouped.featuriser.word_terms
+    assert not np.array_equal(plain.thresholds, grouped.thresholds)
+    assert np.array_equal(grouped.weights, again.weights)
