@@ -110,7 +110,9 @@ def main() -> None:
         started = time.perf_counter()
         populate(factory, args.articles)
         filled = time.perf_counter() - started
-        settings = Settings(database_url=url, secret_key="clé du banc d'essai")
+        settings = Settings(
+            database_url=url, secret_key="clé du banc d'essai, jamais utilisée en production"
+        )
         figures = {"articles": args.articles, "fill_seconds": filled}
         figures |= asyncio.run(measure(settings, factory))
         engine.dispose()
