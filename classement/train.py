@@ -266,7 +266,20 @@ def _class_weight(
     return {False: 1.0, True: float(np.sqrt(max(len(y) - positives, 1) / positives))}
 
 
-class _NaiveBayesLogistic:
+class _FoldedLinear:
+    """A linear model whose weights are computed at fit: ``x·w + b``."""
+
+    def __init__(self, params: TrainingParams) -> None:
+        self.params = params
+        self.coef_: FloatArray = np.zeros((1, 0))
+        self.intercept_: FloatArray = np.zeros(1)
+
+    def decision_function(self, features: sp.csr_matrix) -> FloatArray:
+        decisions: FloatArray = np.asarray(features @ self.coef_[0]).ravel() + self.intercept_[0]
+        return decisions
+
+
+class _NaiveBayesLogistic(_FoldedLinear):
     """Logistic regression on features scaled by their naive Bayes log-count ratio.
 
     NB-LR (Wang & Manning, 2012, "Baselines and bigrams: simple, good sentiment
@@ -277,11 +290,6 @@ class _NaiveBayesLogistic:
     than of the subject. The scaling folds into the weights, so prediction stays
     ``x·w + b`` and the saved model has the same arrays.
     """
-
-    def __init__(self, params: TrainingParams) -> None:
-        self.params = params
-        self.coef_: FloatArray = np.zeros((1, 0))
-        self.intercept_: FloatArray = np.zeros(1)
 
     def fit(
         self, features: sp.csr_matrix, y: npt.NDArray[np.bool_], sample_weight: FloatArray
@@ -295,21 +303,12 @@ class _NaiveBayesLogistic:
         self.intercept_ = learner.intercept_
         return self
 
-    def decision_function(self, features: sp.csr_matrix) -> FloatArray:
-        decisions: FloatArray = np.asarray(features @ self.coef_[0]).ravel() + self.intercept_[0]
-        return decisions
 
-
-class _Blend:
+class _Blend(_FoldedLinear):
     """The mean of the decision values of NB-LR and of a logistic regression.
 
     Both are linear, so their mean is one linear model: ``(w₁ + w₂)/2``.
     """
-
-    def __init__(self, params: TrainingParams) -> None:
-        self.params = params
-        self.coef_: FloatArray = np.zeros((1, 0))
-        self.intercept_: FloatArray = np.zeros(1)
 
     def fit(
         self, features: sp.csr_matrix, y: npt.NDArray[np.bool_], sample_weight: FloatArray
@@ -323,10 +322,6 @@ class _Blend:
         self.coef_ = (parts[0].coef_ + parts[1].coef_) / 2
         self.intercept_ = (parts[0].intercept_ + parts[1].intercept_) / 2
         return self
-
-    def decision_function(self, features: sp.csr_matrix) -> FloatArray:
-        decisions: FloatArray = np.asarray(features @ self.coef_[0]).ravel() + self.intercept_[0]
-        return decisions
 
 
 def _log_count_ratio(
