@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import ConflictingIdError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -67,9 +68,31 @@ def build_scheduler(
         "jobstores": {"default": store},
         "job_defaults": {"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
     }
-    if executor is not None:
-        options["executors"] = {"default": executor}
+    options["executors"] = {"default": executor if executor is not None else StoppingExecutor()}
     return VeilleScheduler(scheduler_class(**options), context, start_now)
+
+
+class StoppingExecutor(ThreadPoolExecutor):  # type: ignore[misc]
+    """APScheduler's thread pool, which declines jobs quietly once it is stopping.
+
+    APScheduler's thread can hand a job that just fell due to an executor that
+    ``shutdown`` closed an instant before; the pool then raises and APScheduler
+    logs a traceback. Here that job is declined with one French line instead.
+    """
+
+    _stopping = False
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._stopping = True
+        super().shutdown(wait)
+
+    def _do_submit_job(self, job: Any, run_times: Any) -> None:
+        try:
+            super()._do_submit_job(job, run_times)
+        except RuntimeError:
+            if not self._stopping:
+                raise
+            logger.warning("Tâche « %s » non lancée : arrêt en cours.", job.id)
 
 
 class VeilleScheduler:
@@ -111,7 +134,6 @@ class VeilleScheduler:
 
     def shutdown(self, wait: bool = True) -> None:
         # Paused first, the scheduler's thread stops handing due jobs to the
-        # executors before they shut down (else: « cannot schedule new futures
-        # after shutdown », and the slot of that job would be passed over).
+        # executor, bar one already in hand (see StoppingExecutor).
         self.scheduler.pause()
         self.scheduler.shutdown(wait=wait)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections import Counter
 
+import pytest
 import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,3 +74,23 @@ def test_a_worker_stops_cleanly_on_sigterm(cli_env: dict[str, str]) -> None:
         process.kill()
     assert process.returncode == 0, stderr
     assert "Tâches arrêtées." in stdout and "Traceback" not in stderr
+
+
+def test_a_job_handed_over_during_shutdown_is_declined_in_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from datetime import UTC, datetime
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from veille.scheduler import StoppingExecutor
+
+    scheduler = BackgroundScheduler()
+    job = scheduler.add_job(
+        print, "interval", minutes=15, id="collecte", max_instances=1, misfire_grace_time=None
+    )
+    executor = StoppingExecutor()
+    executor.start(scheduler, "default")
+    executor.shutdown(wait=True)
+    executor.submit_job(job, [datetime.now(UTC)])  # APScheduler's thread, an instant too late
+    assert "Tâche « collecte » non lancée : arrêt en cours." in caplog.text
