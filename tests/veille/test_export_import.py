@@ -2,7 +2,6 @@
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ from sqlalchemy import select, text
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from db.models import Base, Delivery, JobRun, User
-from tests.conftest import POSTGRES_URL, postgres_answers
+from tests.conftest import postgres_answers, postgres_schema
 from tests.newsletter.factories import sample_week, subscriber
 from veille.cli import main
 
@@ -64,16 +63,8 @@ def every_row(url: str) -> dict[str, list[dict[str, Any]]]:
 def postgres_url() -> Iterator[str]:
     if not postgres_answers():
         pytest.skip("PostgreSQL ne répond pas")
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.mark.postgres
