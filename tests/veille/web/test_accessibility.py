@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +30,8 @@ from db.repos.users import add_or_update
 from newsletter.links import SubscriptionRequest
 from tests.conftest import LOOPBACK
 from tests.newsletter.factories import sample_week, subscriber
+from tests.newsletter.smtp_server import smtp_server
+from tests.veille.conftest import data
 from tests.veille.web.conftest import (
     ADMIN_EMAIL,
     CHROMIUM,
@@ -63,7 +66,7 @@ BLOCKING = ("serious", "critical")
 class Audited:
     """A page to audit, seen by ``role`` (visitor, curator or admin).
 
-    ``path`` may name seeded rows as ``{key}`` (see ``seed``). Before the audit,
+    ``path`` and ``fill`` may name seeded values as ``{key}`` (see ``site``). Before the audit,
     as a user would: ``fill`` types values into fields named by their label and
     submits the form with Enter; ``expand`` clicks every element a CSS selector
     finds; ``press`` types keys one after the other; ``submit`` clicks the
@@ -118,6 +121,8 @@ PAGES = [
     Audited("curator", "/nulle-part"),
     Audited("admin", "/admin/sources"),
     Audited("admin", "/admin/sources/add"),
+    Audited("admin", "/admin/sources/add", fill=(("Adresse du site", "{feed_site}"),)),
+    Audited("admin", "/admin/sources/add", fill=(("Adresse du site", "{feed_site}nulle-part"),)),
     Audited("admin", "/admin/taches"),
     Audited("admin", "/admin/abonnes"),
 ]
@@ -245,23 +250,44 @@ def seed(settings: Settings, factory: sessionmaker[Session]) -> dict[str, str]:
     return {**links, "obligation": str(obligation)}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    """The seeded app served on loopback: its URL and the values named in ``PAGES``."""
-    folder = tmp_path_factory.mktemp("accessibilite")
-    settings = Settings(
-        database_url=f"sqlite:///{folder / 'veille.db'}",
-        sources=str(folder / "sources.toml"),
-        secret_key="clé de test, jamais utilisée en production",
-        model_dir=str(folder / "modeles"),
-        allow_private_networks=LOOPBACK,
+def _feed_site(server: HTTPServer) -> str:
+    """A site whose home page links to two feeds, for « Ajouter une source »."""
+    server.expect_request("/").respond_with_data(
+        data("discovery/several-links.html"), content_type="text/html; charset=utf-8"
     )
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    factory = make_session_factory(engine)
-    values = seed(settings, factory)
-    with serve(create_app(settings, factory)) as url:
-        yield url, values
+    server.expect_request("/feed/").respond_with_data(
+        data("feeds/rss2.xml"), content_type="application/rss+xml"
+    )
+    server.expect_request("/feed/json/").respond_with_data(
+        data("feeds/jsonfeed.json"), content_type="application/feed+json"
+    )
+    return server.url_for("/")
+
+
+@pytest.fixture(scope="module")
+def site(
+    tmp_path_factory: pytest.TempPathFactory, _module_server: HTTPServer
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """The seeded app served on loopback, mailing to a local SMTP server: its URL and
+    the values named in ``PAGES``."""
+    folder = tmp_path_factory.mktemp("accessibilite")
+    with smtp_server() as (_handler, smtp_port):
+        settings = Settings(
+            database_url=f"sqlite:///{folder / 'veille.db'}",
+            sources=str(folder / "sources.toml"),
+            secret_key="clé de test, jamais utilisée en production",
+            model_dir=str(folder / "modeles"),
+            allow_private_networks=LOOPBACK,
+            smtp_host="127.0.0.1",
+            smtp_port=smtp_port,
+            smtp_rate=0,
+        )
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        values = {**seed(settings, factory), "feed_site": _feed_site(_module_server)}
+        with serve(create_app(settings, factory)) as url:
+            yield url, values
     engine.dispose()
 
 
@@ -318,13 +344,13 @@ def _open(
     page = context_for(audited.role, width).new_page()
     response = page.goto(url + audited.path.format(**values))
     assert response is not None and response.status < 500, f"{audited} : {response}"
-    _act(page, audited)
+    _act(page, audited, values)
     return page
 
 
-def _act(page: "Page", audited: Audited) -> None:
+def _act(page: "Page", audited: Audited, values: dict[str, str]) -> None:
     for label, value in audited.fill:
-        page.get_by_label(label, exact=True).fill(value)
+        page.get_by_label(label, exact=True).fill(value.format(**values))
     if audited.submit:
         with page.expect_navigation():
             page.get_by_role("button", name=audited.submit, exact=True).first.click()
