@@ -99,6 +99,12 @@ PAGES = [
     Audited("visitor", "/abonnement/preferences/{manage}"),
     Audited("visitor", "/abonnement/preferences/{manage}", submit="Enregistrer"),
     Audited("visitor", "/abonnement/desabonnement/{unsubscribe}"),
+    Audited("visitor", "/abonnement/preferences/{former_manage}"),
+    Audited(
+        "visitor",
+        "/abonnement/desabonnement/{former_unsubscribe}",
+        submit="Confirmer le désabonnement",
+    ),
     Audited("visitor", "/abonnement/preferences/lien-invalide"),
     Audited("visitor", "/editions"),
     Audited("visitor", f"/editions/{PUBLISHED_WEEK}"),
@@ -197,15 +203,18 @@ def _seed_diff(session: Session) -> None:
 
 
 def _links(settings: Settings, session: Session) -> dict[str, str]:
-    """Tokens of a referent's signed links."""
+    """Tokens of the signed links of a referent, and of a subscriber who left."""
     referent = subscriber(session, "ref@exemple.fr", themes=("juridique",), jobs=("juriste",))
-    for status in ("pending", "unsubscribed", "bounced"):
+    for status in ("pending", "bounced"):
         subscriber(session, f"{status}@exemple.fr", status=status, name="Camille Agent")
+    former = subscriber(session, "parti@exemple.fr", status="unsubscribed", themes=("social",))
     links = signer(settings)
     urls = {
         "confirm": links.confirm_url(referent.id, SubscriptionRequest()),
         "manage": links.manage_url(referent.id),
         "unsubscribe": links.unsubscribe_url(referent.id),
+        "former_manage": links.manage_url(former.id),
+        "former_unsubscribe": links.unsubscribe_url(former.id),
     }
     return {key: url.rsplit("/", 1)[1] for key, url in urls.items()}
 
