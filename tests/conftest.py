@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import make_engine, make_session_factory
@@ -59,12 +59,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
 
 
+def _unaccent_in_public(connection: Connection) -> None:
+    """Keep the database-wide ``unaccent`` extension out of the test schemas.
+
+    Migration 0007 creates it where the search path points; in a test schema, dropping
+    that schema would take the extension away from every other test running at once.
+    """
+    connection.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public"))
+    where = connection.execute(
+        text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+            "ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'"
+        )
+    ).scalar_one()
+    if where != "public":
+        connection.execute(text("ALTER EXTENSION unaccent SET SCHEMA public"))
+
+
 @contextmanager
 def postgres_schema() -> Iterator[str]:
     """The URL of a fresh PostgreSQL schema of its own, dropped afterwards."""
     schema = "t_" + uuid.uuid4().hex[:12]
     admin = make_engine(POSTGRES_URL)
     with admin.begin() as connection:
+        _unaccent_in_public(connection)
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
         yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
