@@ -1,9 +1,9 @@
 """« Abonnés »: search, filters, pages, edit, erasure of personal data, counts per label."""
 
+from conftest import Client
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from conftest import Client
 from db.engine import session_scope
 from db.models import Base, Delivery, Edition, Subscriber
 
@@ -25,7 +25,9 @@ def add_subscribers(session_factory: sessionmaker[Session]) -> int:
         session.add(marie)
         for number in range(54):
             session.add(Subscriber(email=f"agent{number:02d}@grandreims.fr", status="active"))
-        session.add(Subscriber(email="parti@grandreims.fr", status="unsubscribed", jobs=["juriste"]))
+        session.add(
+            Subscriber(email="parti@grandreims.fr", status="unsubscribed", jobs=["juriste"])
+        )
         session.add(Subscriber(email="rejet@grandreims.fr", status="bounced", name="Rejet"))
         session.flush()
         return marie.id
@@ -83,7 +85,11 @@ def test_admin_edits_a_subscriber(admin: Client, session_factory: sessionmaker[S
         marie = session.get(Subscriber, marie_id)
         assert marie is not None
         assert (marie.name, marie.direction, marie.themes, marie.jobs, marie.status) == (
-            "Marie Dupont-Martin", "DSI", ["technique"], [], "unsubscribed"
+            "Marie Dupont-Martin",
+            "DSI",
+            ["technique"],
+            [],
+            "unsubscribed",
         )
         assert marie.unsubscribed_at is not None and marie.token_version == 1
     wrong = admin.form(
@@ -125,7 +131,9 @@ def test_erasure_leaves_no_trace_of_the_address(
     assert confirm.status_code == 200 and "Effacer définitivement" in confirm.text
     with session_scope(session_factory) as session:
         assert session.get(Subscriber, marie_id) is not None, "the confirmation page erases nothing"
-    done = admin.form(f"/admin/abonnes/{marie_id}/effacer", {}, f"/admin/abonnes/{marie_id}/effacer")
+    done = admin.form(
+        f"/admin/abonnes/{marie_id}/effacer", {}, f"/admin/abonnes/{marie_id}/effacer"
+    )
     assert done.status_code == 303
     listing = admin.get(done.headers["location"]).text
     assert "historique d&#39;envoi sont effacés" in listing and MARIE not in listing
