@@ -6,10 +6,11 @@ totals of past sends then count only the remaining deliveries.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import String, cast, delete, func, or_, select
+from sqlalchemy import String, and_, case, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -108,17 +109,27 @@ def _holds(column: object, label: str) -> ColumnElement[bool]:
     return cast(column, String).contains(f'"{label}"', autoescape=True)
 
 
-def label_counts(session: Session) -> LabelCounts:
-    counts = LabelCounts()
-    whole = 0
-    rows = session.execute(
-        select(Subscriber.themes, Subscriber.jobs).where(Subscriber.status == "active")
+def label_counts(session: Session, themes: Sequence[str], jobs: Sequence[str]) -> LabelCounts:
+    """Counted by the database in one pass over the active subscribers."""
+    wanted = [(Subscriber.themes, label) for label in themes]
+    wanted += [(Subscriber.jobs, label) for label in jobs]
+    whole = and_(_empty(Subscriber.themes), _empty(Subscriber.jobs))
+    columns = [_count_if(_holds(column, label)) for column, label in wanted] + [_count_if(whole)]
+    row = session.execute(select(*columns).where(Subscriber.status == "active")).one()
+    counts = [int(value or 0) for value in row]
+    return LabelCounts(
+        Counter(dict(zip(themes, counts[: len(themes)], strict=True))),
+        Counter(dict(zip(jobs, counts[len(themes) : -1], strict=True))),
+        counts[-1],
     )
-    for themes, jobs in rows:
-        counts.themes.update(themes or [])
-        counts.jobs.update(jobs or [])
-        whole += not themes and not jobs
-    return LabelCounts(counts.themes, counts.jobs, whole)
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _empty(column: object) -> ColumnElement[bool]:
+    return cast(column, String).not_like('%"%')  # no quoted id: an empty list
 
 
 def update(

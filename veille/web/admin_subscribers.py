@@ -70,7 +70,7 @@ def subscribers(
         "wanted": wanted,
         "found": found,
         "query": urlencode({key: value for key, value in query.items() if value}),
-        "counts": repo.label_counts(db),
+        "counts": repo.label_counts(db, labels_of(request).themes, labels_of(request).jobs),
         "state_names": STATE_NAMES,
     }
     return page(request, "pages/admin_subscribers.html", context, user)
