@@ -10,6 +10,7 @@
 change that cannot be written there is refused with its French reason.
 """
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -90,21 +91,10 @@ def edit(
         source_admin.edit_source(db, _catalogue(request), source, edit)
     except ConfigError as error:
         db.rollback()
-        return _form(request, user, source, _edit_values(edit), error=sentence(str(error)))
+        return _form(request, user, source, asdict(edit), error=sentence(str(error)))
     db.commit()
     flash(request, f"« {edit.name} » enregistrée dans sources.toml.")
     return RedirectResponse(HOME, status_code=303)
-
-
-def _edit_values(edit: SourceEdit) -> dict[str, Any]:
-    return {
-        "name": edit.name,
-        "url": edit.url,
-        "kind": edit.kind,
-        "category": edit.category,
-        "interval": edit.interval,
-        "hints": list(edit.hints),
-    }
 
 
 def _switch(request: Request, source_id: int, db: DbSession, enabled: bool) -> Response:
