@@ -3,6 +3,7 @@
 DbError
 ├── NotFoundError
 ├── AlreadyExistsError
+├── LastAdminError       (the change would leave no active administrator)
 └── SchemaError          (database newer than the code, failed migration)
 """
 
@@ -17,6 +18,10 @@ class NotFoundError(DbError, LookupError):
 
 class AlreadyExistsError(DbError):
     """A row with the same unique key already exists."""
+
+
+class LastAdminError(DbError, ValueError):
+    """Disabling or demoting this account would leave no active administrator."""
 
 
 class SchemaError(DbError):

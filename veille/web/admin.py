@@ -30,6 +30,12 @@ def health_of(source: Source, failure_threshold: int) -> tuple[str, str]:
     return "state-ok", "en service"
 
 
+@router.get("")
+def home(request: Request, user: AdminUser) -> Response:
+    """The « Administration » area: sources, users, subscribers, jobs."""
+    return page(request, "pages/admin.html", {"nav": "admin"}, user)
+
+
 @router.get("/sources")
 def sources(request: Request, user: AdminUser, db: DbSession) -> Response:
     threshold = request.app.state.settings.failure_threshold

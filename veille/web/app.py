@@ -23,6 +23,9 @@ from veille.settings import Settings, check_secret_key
 from veille.web import (
     admin,
     admin_jobs,
+    admin_sources,
+    admin_subscribers,
+    admin_users,
     archive,
     calendars,
     changes,
@@ -94,6 +97,9 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(admin.router)
     app.include_router(source_add.router)
     app.include_router(admin_jobs.router)
+    app.include_router(admin_sources.router)
+    app.include_router(admin_users.router)
+    app.include_router(admin_subscribers.router)
     app.include_router(send_approval.router)
     # Public pages (subscriptions, archive) are included below.
     app.include_router(subscriptions.router)
