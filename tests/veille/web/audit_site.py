@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
-from db.models import Edition, EditionItem, JobRun, Obligation, PageChange
+from db.models import Edition, EditionItem, JobRun, Obligation, PageChange, Source, Subscriber
 from db.repos.curation import correct_labels, reject_article, select_article
 from db.repos.users import add_or_update
 from newsletter.links import SubscriptionRequest
@@ -137,7 +137,14 @@ def seed(settings: Settings, factory: sessionmaker[Session]) -> dict[str, str]:
     watch_ai_act(factory)
     with factory() as session:
         obligation = session.scalars(select(Obligation.id).order_by(Obligation.id)).first()
-    return {**links, "obligation": str(obligation)}
+        source = session.scalars(select(Source.id).order_by(Source.id)).first()
+        referent = session.scalars(select(Subscriber.id).order_by(Subscriber.id)).first()
+    return {
+        **links,
+        "obligation": str(obligation),
+        "source": str(source),
+        "subscriber": str(referent),
+    }
 
 
 def feed_site(server: HTTPServer) -> str:

@@ -114,6 +114,13 @@ PAGES = [
     Audited("admin", "/admin/sources/add", fill=(("Adresse du site", "{feed_site}nulle-part"),)),
     Audited("admin", "/admin/taches"),
     Audited("admin", "/admin/abonnes"),
+    Audited("admin", "/admin"),
+    Audited("admin", "/admin/utilisateurs"),
+    Audited("admin", "/admin/abonnes/liste"),
+    Audited("admin", "/admin/abonnes/liste?state=active&theme=juridique"),
+    Audited("admin", "/admin/abonnes/{subscriber}/modifier"),
+    Audited("admin", "/admin/abonnes/{subscriber}/effacer"),
+    Audited("admin", "/admin/sources/{source}/modifier"),
 ]
 
 
