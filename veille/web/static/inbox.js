@@ -125,7 +125,8 @@
     }
     var bulk = form.id === "bulk";
     var undoable = !/\/labels$/.test(form.getAttribute("action"));
-    return settle(post(form.action, body, {}), { bulk: bulk, undoable: undoable });
+    // getAttribute: a field named "action" hides the form's own property.
+    return settle(post(form.getAttribute("action"), body, {}), { bulk: bulk, undoable: undoable });
   }
 
   function untriaged() {
