@@ -4,8 +4,11 @@
 
 Fills a SQLite database with ``--articles`` articles from 60 sources over 50
 weeks (two labels each), signs a curator in, then times the inbox as the web
-app serves it (in process, through httpx's ASGI transport): the week's first
-page, a later page, a theme filter and a text search; median of 5 requests.
+app serves it (in process, through httpx's ASGI transport, so the figures are
+server time): the week's first page, a later page, a theme filter, a sort by
+source and a text search; then triage as the page's script does it (asked for
+JSON): one article rejected, and the 25 articles of a page rejected at once.
+Median of 5 requests each.
 """
 
 import argparse
@@ -37,6 +40,8 @@ WORDS = ["intelligence", "artificielle", "collectivité", "données", "algorithm
 WEEKS = 50
 NOW = datetime.now(UTC)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_ROW = re.compile(r'data-card data-id="(\d+)"')
+JSON = {"Accept": "application/json"}
 
 
 def populate(factory, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -89,12 +94,40 @@ async def measure(settings: Settings, factory) -> dict[str, float]:  # type: ign
         assert token is not None
         await client.post("/login", data={"csrf_token": token.group(1), "email": EMAIL,
                                           "password": PASSWORD})  # fmt: skip
-        return {
+        figures = {
             "inbox_week_ms": 1000 * await timed(client, "/"),
             "inbox_page_5_ms": 1000 * await timed(client, "/?page=5"),
             "inbox_theme_ms": 1000 * await timed(client, "/?theme=juridique"),
+            "inbox_sort_source_ms": 1000 * await timed(client, "/?sort=source"),
             "inbox_search_ms": 1000 * await timed(client, "/?q=algorithme"),
         }
+        return figures | await triage(client)
+
+
+async def triage(client: httpx.AsyncClient) -> dict[str, float]:
+    """One article rejected, then a page of 25 at once, as the inbox's script asks."""
+    first = (await client.get("/")).text
+    token = _CSRF.search(first)
+    assert token is not None
+    headers = {**JSON, "X-CSRF-Token": token.group(1)}
+    pages = [[int(i) for i in _ROW.findall((await client.get(f"/?page={n}")).text)] for n in (2, 3)]
+    one, durations = iter(pages[0]), []
+    for _ in range(5):
+        started = time.perf_counter()
+        response = await client.post(f"/articles/{next(one)}/reject", headers=headers)
+        durations.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.text
+    bulk = []
+    for action in ("reject", "reset", "reject", "reset", "reject"):
+        started = time.perf_counter()
+        data = {"action": action, "ids": [str(i) for i in pages[1]]}
+        response = await client.post("/articles/bulk", data=data, headers=headers)
+        bulk.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.text
+    return {
+        "triage_action_ms": 1000 * statistics.median(durations),
+        "triage_bulk_25_ms": 1000 * statistics.median(bulk),
+    }
 
 
 def main() -> None:
@@ -120,7 +153,7 @@ def main() -> None:
         print(json.dumps(figures))
         return
     for key, value in figures.items():
-        print(f"{key:>18} : {value:.1f}" if isinstance(value, float) else f"{key:>18} : {value}")
+        print(f"{key:>20} : {value:.1f}" if isinstance(value, float) else f"{key:>20} : {value}")
 
 
 if __name__ == "__main__":
