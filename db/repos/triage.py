@@ -58,14 +58,23 @@ def decisions_of(session: Session, week: str, articles: Iterable[Article]) -> li
 
 
 def decide(session: Session, week: str, decisions: Iterable[Decision]) -> list[Article]:
-    """Apply each decision; EditionNotEditable when the week's edition is no longer a draft."""
+    """Apply each decision; EditionNotEditable when the week's edition is no longer a draft.
+
+    An article outside the edition only changes status: the edition is read
+    once, not once per article, and a page is rejected in one pass.
+    """
     chosen = list({decision.article_id: decision for decision in decisions}.values())
     articles = get_articles(session, [decision.article_id for decision in chosen])
+    edition = edition_for_week(session, week)
+    placed = {item.article_id for item in edition.items} if edition else set()
     for article, decision in zip(articles, chosen, strict=True):
         if decision.status == "selected":
             select_article(session, article, week, decision.section, decision.comment)
+        elif article.id not in placed:
+            article.status = decision.status
         elif decision.status == "rejected":
             reject_article(session, article, week)
         else:
             reset_article(session, article, week)
+    session.flush()
     return articles

@@ -20,7 +20,7 @@ from db.repos.inbox import SORTS, InboxFilter, inbox_page
 from db.repos.triage import decisions_of
 from veille.web.csrf import CSRF
 from veille.web.deps import CurrentUser, DbSession
-from veille.web.inbox_rows import answer, article_views, open_url, refused
+from veille.web.inbox_rows import answer, article_views, refused, row_context
 from veille.web.views import (
     KIND_NAMES,
     MAX_ID,
@@ -100,10 +100,12 @@ def inbox(
                "uncertain": "1" if wanted.uncertain else None,
                "sort": None if order == "relevance" else order}  # fmt: skip
     pages = max(1, -(-found.total // PAGE_SIZE))
+    here = request.url.path + ("?" + request.url.query if request.url.query else "")
     return page(
         request,
         "pages/inbox.html",
         {
+            **row_context(request, str(chosen), here),
             "nav": "inbox",
             "week": chosen,
             "filters": filters,
@@ -116,10 +118,8 @@ def inbox(
             "sources": repo.feed_sources(db),
             "counts": found.counts,
             "edition": edition,
-            "here": request.url.path + ("?" + request.url.query if request.url.query else ""),
             "search_text": wanted.text,
             "opened": opened,
-            "open_url": open_url,
             "query": lambda **changes: _query(filters, changes),
         },
         user,

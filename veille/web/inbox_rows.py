@@ -20,6 +20,7 @@ from db.repos.curation import REGULATION_SECTION
 from db.repos.inbox import duplicates_of
 from db.repos.triage import Decision
 from newsletter.content import OTHER_SECTION
+from veille.web.csrf import csrf_input
 from veille.web.deps import DbSession
 from veille.web.safety import safe_next
 from veille.web.templating import templates
@@ -92,14 +93,38 @@ def search_text(here: str) -> str | None:
     return dict(parse_qsl(urlsplit(here).query)).get("q") or None
 
 
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """Label and section names, looked up once per page rather than once per row."""
+
+    names: dict[str, str]
+    themes: list[tuple[str, str]]
+    jobs: list[tuple[str, str]]
+    sections: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, labels: Labels) -> "Choices":
+        ids = (*labels.themes, *labels.jobs, *labels.sections)
+        names = {key: labels.name(key) for key in ids}
+        return cls(
+            names,
+            [(key, names[key]) for key in labels.themes],
+            [(key, names[key]) for key in labels.jobs],
+            [(key, names[key]) for key in labels.sections],
+        )
+
+
 def row_context(request: Request, week: str, here: str) -> dict[str, object]:
-    """What ``_article_card.html`` reads besides ``card``."""
+    """What ``_article_card.html`` reads besides ``card`` (the inbox page gives the same)."""
+    labels = labels_of(request)
     return {
         "request": request,
         "week": week,
         "here": here,
         "search_text": search_text(here),
-        "labels": labels_of(request),
+        "labels": labels,
+        "choices": Choices.of(labels),
+        "csrf": csrf_input(request),
         "status_names": STATUS_NAMES,
         "open_url": open_url,
         "opened": None,
