@@ -127,7 +127,7 @@ async def measure(settings: Settings, factory) -> dict[str, float]:  # type: ign
         assert token is not None
         await client.post("/login", data={"csrf_token": token.group(1), "email": EMAIL,
                                           "password": PASSWORD})  # fmt: skip
-        figures = {}
+        figures: dict[str, float] = {}
         for name, path in PAGES.items():
             figures |= await timed(client, name, path)
         return figures | await triage(client)

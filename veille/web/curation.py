@@ -16,16 +16,15 @@ from fastapi.responses import Response
 from db.models import Article
 from db.repos import curation as repo
 from db.repos.curation import EditionNotEditable
-from db.repos.inbox import SORTS, InboxFilter, inbox_page
+from db.repos.inbox import SORTS, inbox_page
 from db.repos.triage import decisions_of
 from veille.web.csrf import CSRF
 from veille.web.deps import CurrentUser, DbSession
+from veille.web.inbox_filter import choice, inbox_filter
 from veille.web.inbox_rows import answer, article_views, refused, row_context
 from veille.web.views import (
-    KIND_NAMES,
     MAX_ID,
     MAX_PAGE,
-    STATUS_NAMES,
     RowId,
     labels_of,
     page,
@@ -37,22 +36,6 @@ router = APIRouter()
 PAGE_SIZE = 25
 PAGE_SPREAD = 2  # page numbers shown on each side of the current one
 FormText = Annotated[str, Form()]
-
-
-def _choice(value: str | None, allowed: tuple[str, ...] | dict[str, str]) -> str | None:
-    if not value:
-        return None
-    if value not in allowed:
-        raise HTTPException(status_code=400, detail=f"Filtre inconnu : {value!r}.")
-    return value
-
-
-def _source_id(value: str | None) -> int | None:
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
-        raise HTTPException(status_code=400, detail=f"Source inconnue : {value[:40]!r}.")
-    return int(value)
 
 
 def page_numbers(current: int, pages: int) -> list[int]:
@@ -78,21 +61,10 @@ def inbox(
     page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     labels = labels_of(request)
-    chosen = week_param(request, week)
-    start, end = chosen.bounds(request.app.state.settings.timezone)
-    wanted = InboxFilter(
-        start=start,
-        end=end,
-        theme=_choice(theme, labels.themes),
-        job=_choice(job, labels.jobs),
-        source_id=_source_id(source),
-        status=_choice(status, STATUS_NAMES),
-        kind=_choice(kind, KIND_NAMES),
-        text=(q or "").strip()[:200] or None,
-        min_score=labels.min_score,
-        uncertain=bool(uncertain),
-    )
-    order = _choice(sort, SORTS) or "relevance"
+    params = {"week": week, "theme": theme, "job": job, "source": source, "status": status,
+              "kind": kind, "q": q, "uncertain": uncertain}  # fmt: skip
+    chosen, wanted = inbox_filter(request, params)
+    order = choice(sort, SORTS) or "relevance"
     found = inbox_page(db, wanted, (page_number - 1) * PAGE_SIZE, PAGE_SIZE, order)
     edition = repo.edition_for_week(db, str(chosen))
     filters = {"week": str(chosen), "q": wanted.text, "theme": theme, "job": job,

@@ -22,6 +22,7 @@ from db.repos.triage import Decision
 from newsletter.content import OTHER_SECTION
 from veille.web.csrf import csrf_input
 from veille.web.deps import DbSession
+from veille.web.inbox_filter import counts_for_page
 from veille.web.safety import safe_next
 from veille.web.templating import templates
 from veille.web.views import STATUS_NAMES, Labels, back_to, flash, labels_of
@@ -159,7 +160,8 @@ def answer(
         for view in views
     ]
     undone = [asdict(decision) for decision in undo or []]
-    return JSONResponse({"message": message, "rows": rows, "undo": undone})
+    counts = counts_for_page(request, db, back)
+    return JSONResponse({"message": message, "rows": rows, "undo": undone, "counts": counts})
 
 
 def refused(request: Request, message: str, back: str, status_code: int = 409) -> Response:

@@ -50,6 +50,7 @@ def test_an_action_asked_for_json_answers_the_row_and_its_undo(
     assert "<mark>CNIL</mark>" in row["html"]  # the page's search stays marked
     assert "Aussi publié par 1 autre source" in row["html"]
     assert answer["undo"] == [{"article_id": story, "status": "new", "section": "", "comment": ""}]
+    assert answer["counts"] == {"rejected": 1, "all": 1}  # the tabs of the page searched for CNIL
     assert statuses(session_factory, story) == ["rejected"]
 
 

@@ -88,6 +88,12 @@
     if (hadFocus) { row.focus({ preventScroll: true }); }
   }
 
+  function updateCounts(counts) {
+    document.querySelectorAll("[data-count]").forEach(function (count) {
+      count.textContent = String(counts[count.getAttribute("data-count")] || 0);
+    });
+  }
+
   function post(url, body, headers) {
     headers.Accept = "application/json";
     headers["X-CSRF-Token"] = token();
@@ -108,6 +114,7 @@
     return promise.then(function (data) {
       (data.rows || []).forEach(function (row) { replaceRow(row, !options.bulk); });
       if (options.bulk) { pickedCount(); }
+      if (data.counts) { updateCounts(data.counts); }
       var message = data.message;
       if (options.undoable && data.undo && data.undo.length) {
         undoStack.push(data.undo);
