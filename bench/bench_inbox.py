@@ -172,7 +172,7 @@ def main() -> None:
         print(json.dumps(figures))
         return
     for key, value in figures.items():
-        print(f"{key:>20} : {value:.1f}" if isinstance(value, float) else f"{key:>20} : {value}")
+        print(f"{key:>24} : {value:.1f}" if isinstance(value, float) else f"{key:>24} : {value}")
 
 
 if __name__ == "__main__":

@@ -169,14 +169,43 @@ def test_ten_lines_fit_a_laptop_screen_and_nothing_overflows_a_phone(
     twelve: list[int],
     browser,  # type: ignore[no-untyped-def]
 ) -> None:
+    from playwright.sync_api import expect
+
     page = open_inbox(browser, live_url)
     visible = page.evaluate(
         "Array.from(document.querySelectorAll('[data-card]'))"
         ".filter(row => row.getBoundingClientRect().bottom <= window.innerHeight).length"
     )
     assert visible >= 10
+    page.locator(f"#article-{twelve[2]} .row-source").click()  # a click on the line unfolds it
+    expect(page.locator(f"#more-{twelve[2]}")).to_be_visible()
+    expect(page.locator(f"#article-{twelve[2]}")).to_be_focused()
     phone = open_inbox(browser, live_url, width=390, height=844)
     phone.keyboard.press("j")
     phone.keyboard.press("Enter")  # unfolded, with its forms
     phone.locator(f"#article-{twelve[0]} summary", has_text="Corriger les étiquettes").click()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_without_javascript_a_line_unfolds_and_its_form_comes_back(
+    live_url: str,
+    accounts: dict[str, str],
+    twelve: list[int],
+    session_factory: sessionmaker[Session],
+    browser,  # type: ignore[no-untyped-def]
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(f"{live_url}/login?next=/%3Fweek%3D{WEEK}")
+    page.get_by_label("Adresse électronique").fill(CURATOR_EMAIL)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    row = page.locator(f"#article-{twelve[3]}")
+    expect(row.get_by_label("Rubrique")).to_be_hidden()
+    row.get_by_role("link", name="Détails").click()  # the page comes back with it unfolded
+    row.get_by_role("button", name="Écarter").click()
+    expect(page.get_by_role("status").first).to_contain_text("est écarté")
+    expect(row).to_have_attribute("data-status", "rejected")
+    expect(row.get_by_label("Rubrique")).to_be_visible()  # still unfolded, back at its place
+    assert statuses(session_factory, twelve[3:4]) == ["rejected"]
