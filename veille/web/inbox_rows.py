@@ -28,6 +28,7 @@ from veille.web.templating import templates
 from veille.web.views import STATUS_NAMES, Labels, back_to, flash, labels_of
 
 ROW_TEMPLATE = "_article_card.html"
+EDITION_TEMPLATE = "_inbox_edition.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,9 +160,16 @@ def answer(
         {"id": view.article.id, "html": template.render({**context, "card": view})}
         for view in views
     ]
-    undone = [asdict(decision) for decision in undo or []]
-    counts = counts_for_page(request, db, back)
-    return JSONResponse({"message": message, "rows": rows, "undo": undone, "counts": counts})
+    line = templates.get_template(EDITION_TEMPLATE).render(edition=edition, week=week)
+    return JSONResponse(
+        {
+            "message": message,
+            "rows": rows,
+            "undo": [asdict(decision) for decision in undo or []],
+            "counts": counts_for_page(request, db, back),
+            "edition": line,
+        }
+    )
 
 
 def refused(request: Request, message: str, back: str, status_code: int = 409) -> Response:

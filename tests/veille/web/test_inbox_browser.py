@@ -97,6 +97,7 @@ def test_ten_articles_triaged_from_the_keyboard_without_a_reload(
     expect(page.locator(f"#article-{twelve[9]}")).to_have_attribute("data-status", "new")
     expect(status).to_contain_text("Action annulée")
     expect(page.locator('[data-count="new"]')).to_have_text("3")  # the tab's count follows
+    expect(page.locator("[data-edition-line]")).to_contain_text("5 articles retenus")
     page.keyboard.press("Enter")  # the focused line unfolds in place
     expect(page.locator(f"#more-{twelve[9]}")).to_be_visible()
     expect(page.locator(f"#more-{twelve[9]}").get_by_label("Rubrique")).to_be_visible()

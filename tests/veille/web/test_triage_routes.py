@@ -80,6 +80,7 @@ def test_bulk_select_puts_each_article_in_its_section(
         response = bulk(client, "select", [story, chatbot, decree, story], **JSON)
     assert response.status_code == 200
     assert response.json()["message"] == f"3 articles retenus pour l'édition {WEEK}."
+    assert "3 articles retenus" in response.json()["edition"]  # the line above the list
     assert [row["id"] for row in response.json()["rows"]] == [story, chatbot, decree]
     assert edition_items(session_factory) == {
         story: ("juridique", ""),

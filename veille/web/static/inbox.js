@@ -115,6 +115,8 @@
       (data.rows || []).forEach(function (row) { replaceRow(row, !options.bulk); });
       if (options.bulk) { pickedCount(); }
       if (data.counts) { updateCounts(data.counts); }
+      var line = document.querySelector("[data-edition-line]");
+      if (line && data.edition) { line.innerHTML = data.edition; }
       var message = data.message;
       if (options.undoable && data.undo && data.undo.length) {
         undoStack.push(data.undo);
