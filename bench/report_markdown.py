@@ -202,10 +202,18 @@ def _inbox(figures: dict) -> list[str]:
                 ["Semaine en cours, page 1", f"{figures['inbox_week_ms']:.0f}"],
                 ["Semaine en cours, page 5", f"{figures['inbox_page_5_ms']:.0f}"],
                 ["Filtre par thème", f"{figures['inbox_theme_ms']:.0f}"],
+                *_optional(figures, "inbox_sort_source_ms", "Tri par source"),
                 ["Recherche plein texte", f"{figures['inbox_search_ms']:.0f}"],
+                *_optional(figures, "triage_action_ms", "Écarter un article (réponse JSON)"),
+                *_optional(figures, "triage_bulk_25_ms", "Écarter 25 articles d'un coup"),
             ],
         ),
     ]
+
+
+def _optional(figures: dict, key: str, name: str) -> list[list[str]]:
+    """A row for a figure that older runs did not measure."""
+    return [[name, f"{figures[key]:.0f}"]] if key in figures else []
 
 
 def render(

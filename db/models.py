@@ -122,6 +122,8 @@ class Article(Base):
         UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),
         Index("ix_articles_collected_at", "collected_at"),
         Index("ix_articles_published_at", "published_at"),
+        # the inbox: non-duplicates of a week (see migration 0009a)
+        Index("ix_articles_inbox", "duplicate_of_id", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,6 @@
-"""Queries of the watch team's work: the week's inbox, labels, the draft edition.
+"""Queries of the watch team's work: labels, triage decisions, the draft edition.
+
+The inbox's listing itself is in ``db.repos.inbox``.
 
 A label is *effective* on an article when a curator set it (score 1.0), or
 when the model proposed it (scored at least ``min_score``) and no curator
@@ -7,14 +9,12 @@ removal is kept as a row with score 0.0, so retraining can learn from it.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from db import search
 from db.errors import DbError, NotFoundError
 from db.models import Article, Edition, EditionItem, Label, PageChange, Source, User
 
@@ -25,29 +25,6 @@ _LOCKED = "l'édition de la semaine {week} est déjà publiée : elle ne peut pl
 
 class EditionNotEditable(DbError):
     """The week's edition is published or sent: its content is frozen."""
-
-
-@dataclass(frozen=True, slots=True)
-class InboxFilter:
-    """What the curator asked to see; ``start``/``end`` bound ``published_at``."""
-
-    start: datetime
-    end: datetime
-    theme: str | None = None
-    job: str | None = None
-    source_id: int | None = None
-    status: str | None = None
-    kind: str | None = None
-    text: str | None = None
-    min_score: float = 0.0
-    uncertain: bool = False  # only articles with a model label to check
-
-
-@dataclass(frozen=True, slots=True)
-class InboxPage:
-    articles: list[Article]
-    total: int
-    duplicates: dict[int, list[Article]]
 
 
 def database_answers(session: Session) -> bool:
@@ -77,104 +54,6 @@ def record_login(
     if new_password_hash is not None:
         user.password_hash = new_password_hash
     session.flush()
-
-
-# --- the inbox ---------------------------------------------------------------------------
-
-
-def _has_label(label_id: str, min_score: float) -> ColumnElement[bool]:
-    def _row(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-        return exists().where(Label.article_id == Article.id, Label.label == label_id, *conditions)
-
-    by_curator = _row(Label.origin == CURATOR, Label.score >= 0.5)
-    by_model = and_(
-        _row(Label.origin != CURATOR, Label.score >= min_score), ~_row(Label.origin == CURATOR)
-    )
-    return or_(by_curator, by_model)
-
-
-def _has_uncertain_label(min_score: float) -> ColumnElement[bool]:
-    """A shown model label flagged uncertain, on which no curator has decided yet."""
-    curator = aliased(Label)
-    decided = exists().where(
-        curator.article_id == Article.id, curator.label == Label.label, curator.origin == CURATOR
-    )
-    return exists().where(
-        Label.article_id == Article.id,
-        Label.origin != CURATOR,
-        Label.uncertain.is_(True),
-        Label.score >= min_score,
-        ~decided,
-    )
-
-
-def _conditions(wanted: InboxFilter, dialect: str) -> list[ColumnElement[bool]]:
-    conditions = [
-        Article.duplicate_of_id.is_(None),
-        Article.published_at >= wanted.start,
-        Article.published_at < wanted.end,
-    ]
-    for label_id in (wanted.theme, wanted.job):
-        if label_id:
-            conditions.append(_has_label(label_id, wanted.min_score))
-    if wanted.uncertain:
-        conditions.append(_has_uncertain_label(wanted.min_score))
-    if wanted.source_id is not None:
-        conditions.append(Article.source_id == wanted.source_id)
-    if wanted.status:
-        conditions.append(Article.status == wanted.status)
-    if wanted.kind:
-        conditions.append(Article.kind == wanted.kind)
-    if wanted.text:
-        found = search.matches(dialect, wanted.text)
-        if found is not None:
-            conditions.append(found)
-    return conditions
-
-
-def inbox_page(session: Session, wanted: InboxFilter, offset: int, limit: int) -> InboxPage:
-    """The first articles of their duplicate group, most relevant first."""
-    conditions = _conditions(wanted, session.get_bind().dialect.name)
-    total = session.scalar(select(func.count()).select_from(Article).where(*conditions)) or 0
-    query = (
-        select(Article)
-        .where(*conditions)
-        .options(selectinload(Article.labels), selectinload(Article.source))
-        .order_by(
-            Article.relevance.is_(None),
-            Article.relevance.desc(),
-            Article.published_at.desc(),
-            Article.id,
-        )
-        .offset(offset)
-        .limit(limit)
-    )
-    articles = list(session.scalars(query))
-    return InboxPage(articles, total, duplicates_of(session, [a.id for a in articles]))
-
-
-def status_counts(session: Session, wanted: InboxFilter) -> dict[str, int]:
-    """How many articles of the filter are in each status (the status filter itself ignored)."""
-    conditions = _conditions(replace(wanted, status=None), session.get_bind().dialect.name)
-    query = select(Article.status, func.count()).where(*conditions).group_by(Article.status)
-    return {status: count for status, count in session.execute(query)}
-
-
-def duplicates_of(session: Session, article_ids: Iterable[int]) -> dict[int, list[Article]]:
-    """The folded duplicates of each given article, with their sources."""
-    ids = list(article_ids)
-    folded: dict[int, list[Article]] = {article_id: [] for article_id in ids}
-    if not ids:
-        return folded
-    query = (
-        select(Article)
-        .where(Article.duplicate_of_id.in_(ids))
-        .options(selectinload(Article.source))
-        .order_by(Article.published_at)
-    )
-    for duplicate in session.scalars(query):
-        folded[duplicate.duplicate_of_id or 0].append(duplicate)
-    return folded
 
 
 def effective_labels(article: Article, min_score: float = 0.0) -> dict[str, Label]:

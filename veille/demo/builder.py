@@ -183,7 +183,7 @@ def _curate(
 ) -> str:
     """The demo account and a draft edition with a few of the week's articles."""
     from db.engine import session_scope
-    from db.repos import curation
+    from db.repos import curation, inbox
     from db.repos.users import add_or_update
     from newsletter.weeks import week_of
     from veille.auth import hash_password
@@ -192,7 +192,7 @@ def _curate(
     start, end = week.bounds(settings.timezone)
     with session_scope(session_factory) as session:
         add_or_update(session, DEMO_EMAIL, "admin", hash_password(password))
-        found = curation.inbox_page(session, curation.InboxFilter(start=start, end=end), 0, 100)
+        found = inbox.inbox_page(session, inbox.InboxFilter(start=start, end=end), 0, 100)
         for prefix, section, comment in _PICKS:
             article = next((a for a in found.articles if a.title.startswith(prefix)), None)
             if article is not None:

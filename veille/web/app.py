@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -39,8 +39,10 @@ from veille.web import (
     send_approval,
     source_add,
     subscriptions,
+    triage,
 )
 from veille.web.deps import LoginRequired, optional_user
+from veille.web.inbox_rows import wants_json
 from veille.web.security import SecurityHeadersMiddleware
 from veille.web.templating import templates
 from veille.web.throttle import LoginThrottle
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
 STATIC_DIR = Path(__file__).with_name("static")
 SESSION_COOKIE = "veille_session"
 SESSION_MAX_AGE = 12 * 3600
+SESSION_ENDED = "Votre session a pris fin : rechargez la page pour vous reconnecter."
 
 
 def create_app(settings: Settings, session_factory: "sessionmaker[Session]") -> FastAPI:
@@ -90,6 +93,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     app.include_router(login.router)
     app.include_router(curation.router)
+    app.include_router(triage.router)
     app.include_router(edition.router)
     app.include_router(dashboard.router)
     app.include_router(edition_preview.router)
@@ -121,6 +125,8 @@ def _add_exception_handlers(app: FastAPI) -> None:
 
 
 async def _redirect_to_login(request: Request, exc: Any) -> Response:
+    if wants_json(request):
+        return JSONResponse({"message": SESSION_ENDED}, status_code=401)
     return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
 
 
@@ -147,6 +153,8 @@ def error_page(
     request: Request, status: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
     """The error, inside the usual page: a signed-in user keeps the navigation."""
+    if wants_json(request):  # the page's script shows the message in its status line
+        return JSONResponse({"message": message}, status_code=status, headers=headers)
     session = request.app.state.session_factory()
     try:
         user = optional_user(request, session) if "session" in request.scope else None

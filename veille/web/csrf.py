@@ -35,11 +35,16 @@ def rotate_csrf_token(request: Request) -> None:
     request.session.pop(SESSION_KEY, None)
 
 
+def csrf_input(request: Request) -> Markup:
+    """The hidden input carrying the session's token."""
+    token = csrf_token(request)
+    return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD_NAME, escape(token))
+
+
 @pass_context
 def csrf_field(context: Any) -> Markup:
     """Jinja global: the hidden input carrying the session's token."""
-    token = csrf_token(context["request"])
-    return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD_NAME, escape(token))
+    return csrf_input(context["request"])
 
 
 async def verify_csrf(request: Request) -> None:

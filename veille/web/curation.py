@@ -1,28 +1,31 @@
-"""The curation inbox: the week's articles to select, comment, reject or relabel."""
+"""The curation inbox: the week's articles to select, comment, reject or relabel.
+
+Every action is a plain form POST that redirects back to the page; asked for
+JSON by the page's script, it answers the changed rows instead (see
+``veille.web.inbox_rows``). Actions on many articles and undo are in
+``veille.web.triage``.
+"""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from db.models import Article, Edition, EditionItem, Label
+from db.models import Article
 from db.repos import curation as repo
-from db.repos.curation import REGULATION_SECTION, EditionNotEditable, InboxFilter, InboxPage
-from newsletter.content import OTHER_SECTION
+from db.repos.curation import EditionNotEditable
+from db.repos.inbox import SORTS, inbox_page
+from db.repos.triage import decisions_of
 from veille.web.csrf import CSRF
 from veille.web.deps import CurrentUser, DbSession
+from veille.web.inbox_filter import choice, inbox_filter
+from veille.web.inbox_rows import answer, article_views, refused, row_context
 from veille.web.views import (
-    KIND_NAMES,
     MAX_ID,
     MAX_PAGE,
-    STATUS_NAMES,
-    Labels,
     RowId,
-    back_to,
-    flash,
     labels_of,
     page,
     require_section,
@@ -31,51 +34,13 @@ from veille.web.views import (
 
 router = APIRouter()
 PAGE_SIZE = 25
+PAGE_SPREAD = 2  # page numbers shown on each side of the current one
 FormText = Annotated[str, Form()]
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleView:
-    """One card of the inbox: the article and what the curator needs beside it."""
-
-    article: Article
-    labels: list[Label]
-    duplicates: list[Article]
-    item: EditionItem | None
-    section: str
-
-
-def _sorted_labels(article: Article, labels: Labels) -> list[Label]:
-    order = {label_id: index for index, label_id in enumerate((*labels.themes, *labels.jobs))}
-    chosen = repo.effective_labels(article, labels.min_score).values()
-    return sorted(chosen, key=lambda label: (order.get(label.label, 99), -label.score))
-
-
-def default_section(article: Article, labels: Labels) -> str:
-    """Regulation updates go to their section; others to their strongest theme."""
-    if article.kind == "regulation_update":
-        return REGULATION_SECTION
-    effective = repo.effective_labels(article, labels.min_score).values()
-    themes = [label for label in effective if label.label in labels.themes]
-    if not themes:
-        return OTHER_SECTION
-    return max(themes, key=lambda label: label.score).label
-
-
-def _choice(value: str | None, allowed: tuple[str, ...] | dict[str, str]) -> str | None:
-    if not value:
-        return None
-    if value not in allowed:
-        raise HTTPException(status_code=400, detail=f"Filtre inconnu : {value!r}.")
-    return value
-
-
-def _source_id(value: str | None) -> int | None:
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
-        raise HTTPException(status_code=400, detail=f"Source inconnue : {value[:40]!r}.")
-    return int(value)
+def page_numbers(current: int, pages: int) -> list[int]:
+    """The page numbers to link around the current one."""
+    return list(range(max(1, current - PAGE_SPREAD), min(pages, current + PAGE_SPREAD) + 1))
 
 
 @router.get("/")
@@ -91,62 +56,46 @@ def inbox(
     kind: str | None = None,
     q: str | None = None,
     uncertain: str | None = None,
+    sort: str | None = None,
+    opened: Annotated[int | None, Query(alias="open", ge=1, le=MAX_ID)] = None,
     page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:
     labels = labels_of(request)
-    chosen = week_param(request, week)
-    start, end = chosen.bounds(request.app.state.settings.timezone)
-    wanted = InboxFilter(
-        start=start,
-        end=end,
-        theme=_choice(theme, labels.themes),
-        job=_choice(job, labels.jobs),
-        source_id=_source_id(source),
-        status=_choice(status, STATUS_NAMES),
-        kind=_choice(kind, KIND_NAMES),
-        text=(q or "").strip()[:200] or None,
-        min_score=labels.min_score,
-        uncertain=bool(uncertain),
-    )
-    found = repo.inbox_page(db, wanted, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)
+    params = {"week": week, "theme": theme, "job": job, "source": source, "status": status,
+              "kind": kind, "q": q, "uncertain": uncertain}  # fmt: skip
+    chosen, wanted = inbox_filter(request, params)
+    order = choice(sort, SORTS) or "relevance"
+    found = inbox_page(db, wanted, (page_number - 1) * PAGE_SIZE, PAGE_SIZE, order)
     edition = repo.edition_for_week(db, str(chosen))
-    cards = _cards(found, edition, labels)
     filters = {"week": str(chosen), "q": wanted.text, "theme": theme, "job": job,
                "source": source, "status": status, "kind": kind,
-               "uncertain": "1" if wanted.uncertain else None}  # fmt: skip
+               "uncertain": "1" if wanted.uncertain else None,
+               "sort": None if order == "relevance" else order}  # fmt: skip
+    pages = max(1, -(-found.total // PAGE_SIZE))
+    here = request.url.path + ("?" + request.url.query if request.url.query else "")
     return page(
         request,
         "pages/inbox.html",
         {
+            **row_context(request, str(chosen), here),
             "nav": "inbox",
             "week": chosen,
             "filters": filters,
-            "cards": cards,
+            "sort": order,
+            "cards": article_views(found.articles, found.duplicates, edition, labels),
             "total": found.total,
             "page_number": page_number,
-            "pages": max(1, -(-found.total // PAGE_SIZE)),
+            "pages": pages,
+            "page_numbers": page_numbers(page_number, pages),
             "sources": repo.feed_sources(db),
-            "counts": repo.status_counts(db, wanted),
+            "counts": found.counts,
             "edition": edition,
-            "here": request.url.path + ("?" + request.url.query if request.url.query else ""),
+            "search_text": wanted.text,
+            "opened": opened,
             "query": lambda **changes: _query(filters, changes),
         },
         user,
     )
-
-
-def _cards(found: InboxPage, edition: Edition | None, labels: Labels) -> list[ArticleView]:
-    items = {item.article_id: item for item in edition.items} if edition else {}
-    return [
-        ArticleView(
-            article,
-            _sorted_labels(article, labels),
-            found.duplicates.get(article.id, []),
-            items.get(article.id),
-            items[article.id].section if article.id in items else default_section(article, labels),
-        )
-        for article in found.articles
-    ]
 
 
 def _query(filters: dict[str, str | None], changes: dict[str, object]) -> str:
@@ -213,16 +162,17 @@ def _apply(
     change: Callable[[Article, str], None],
     done: str,
 ) -> Response:
-    """Apply one curator's decision to the article for the week's edition, then go back."""
-    chosen = week_param(request, week)
+    """Apply one curator's decision to the article for the week's edition, then answer."""
+    chosen = str(week_param(request, week))
     article = repo.get_article(db, article_id)
+    before = decisions_of(db, chosen, [article])
     try:
-        change(article, str(chosen))
+        change(article, chosen)
     except EditionNotEditable as error:
-        return _refused(request, str(error), back)
+        return refused(request, str(error), back)
     db.commit()
-    flash(request, done.format(title=article.title, week=chosen))
-    return back_to(f"{back}#article-{article_id}")
+    message = done.format(title=article.title, week=chosen)
+    return answer(request, db, chosen, back, [article], message, before)
 
 
 @router.post("/articles/{article_id}/labels", dependencies=[CSRF])
@@ -232,6 +182,7 @@ def relabel(
     user: CurrentUser,
     db: DbSession,
     labels: Annotated[list[str] | None, Form()] = None,
+    week: FormText = "",
     back: FormText = "/",
 ) -> Response:
     known = labels_of(request)
@@ -242,10 +193,5 @@ def relabel(
     article = repo.get_article(db, article_id)
     repo.correct_labels(db, article, kinds, labels or [], known.min_score)
     db.commit()
-    flash(request, f"Étiquettes de « {article.title} » corrigées.")
-    return back_to(back + f"#article-{article_id}")
-
-
-def _refused(request: Request, message: str, back: str) -> Response:
-    flash(request, message[:1].upper() + message[1:] + ".")
-    return back_to(back)
+    message = f"Étiquettes de « {article.title} » corrigées."
+    return answer(request, db, str(week_param(request, week)), back, [article], message)

@@ -40,6 +40,7 @@ def test_curator_logs_in_selects_and_sees_the_edition(
         page.keyboard.press("k")
         card = page.locator(f"#article-{week_articles['story']}")
         expect(card).to_be_focused()
+        page.keyboard.press("Enter")  # the line unfolds: summary, explanations, actions
         card.get_by_label("Commentaire").fill("À transmettre aux juristes.")
         card.get_by_role("button", name="Retenir pour l'édition").click()
         expect(page.get_by_role("status").first).to_contain_text("est retenu pour l'édition")
@@ -79,8 +80,11 @@ def test_keyboard_triage_retains_rejects_and_undoes(
         page.keyboard.press("j")
         page.keyboard.press("x")
         expect(page.get_by_role("status").first).to_contain_text("écarté")
-        page.keyboard.press("u")
-        expect(page.get_by_role("status").first).to_contain_text("remis à trier")
+        page.keyboard.press("u")  # undo: the chatbot article is back to triage
+        expect(page.get_by_role("status").first).to_contain_text("Action annulée")
+        expect(page.locator(f"#article-{week_articles['chatbot']}")).to_have_attribute(
+            "data-status", "new"
+        )
         browser.close()
     with session_factory() as session:
         assert get_article(session, week_articles["story"]).status == "selected"

@@ -71,8 +71,8 @@ def test_reject_takes_the_article_out_of_the_draft(
     assert items(session_factory) == []
     rejected = curator.get(f"/?week={WEEK}&status=rejected").text
     assert titles(rejected) == ["La CNIL publie ses recommandations sur l'IA"]
-    assert "À trier (2)" in rejected
-    assert "Écartés (1)" in rejected
+    assert 'À trier (<span data-count="new">2</span>)' in rejected
+    assert 'Écartés (<span data-count="rejected">1</span>)' in rejected
 
 
 def test_label_correction_is_recorded_for_retraining(

@@ -28,8 +28,8 @@ def test_uncertain_label_is_marked_to_check(
     add_unsure_week(session_factory)
     text = curator.get(f"/?week={WEEK}").text
     assert text.count(MARK) == 1
-    card = text[text.index("Un chatbot en mairie") :]
-    assert card.index("Éthique") < card.index(MARK) < card.index("Agent d")
+    unfolded = text[text.index('id="more-', text.index("Un chatbot en mairie")) :]
+    assert unfolded.index("Éthique") < unfolded.index(MARK) < unfolded.index("Agent d")
 
 
 def test_filter_keeps_articles_with_a_label_to_check(
