@@ -33,9 +33,9 @@ DRAFT_WEEK = "2026-W48"  # sample_week's edition, still a draft
 PUBLISHED_WEEK = "2026-W47"
 
 
-def _seed_inbox(session: Session) -> None:
+def _seed_inbox(session: Session) -> int:
     """The inbox's week: a retained story and its copy, labels of the model (one uncertain)
-    and of a curator, an article rejected."""
+    and of a curator, an article rejected. Returns the story's id."""
     cnil = add_source(session, "CNIL")
     gazette = add_source(session, "La Gazette des communes")
     story = add_article(
@@ -52,6 +52,8 @@ def _seed_inbox(session: Session) -> None:
     kinds = {"ethique": "theme", "agent_accueil": "job", "manager": "job"}
     correct_labels(session, chatbot, kinds, ["ethique", "agent_accueil", "manager"])
     reject_article(session, off_topic, WEEK)
+    session.flush()
+    return story.id
 
 
 def _seed_published(session: Session) -> None:
@@ -128,7 +130,7 @@ def seed(settings: Settings, factory: sessionmaker[Session]) -> dict[str, str]:
     with session_scope(factory) as session:
         for email, role in ((CURATOR_EMAIL, "curator"), (ADMIN_EMAIL, "admin")):
             add_or_update(session, email, role, _password_hash())
-        _seed_inbox(session)
+        story = _seed_inbox(session)
         sample_week(session)
         _seed_diff(session)
         _seed_published(session)
@@ -142,6 +144,7 @@ def seed(settings: Settings, factory: sessionmaker[Session]) -> dict[str, str]:
     return {
         **links,
         "obligation": str(obligation),
+        "story": str(story),
         "source": str(source),
         "subscriber": str(referent),
     }
