@@ -30,10 +30,12 @@ from veille.web import (
     dashboard,
     deadlines,
     edition,
+    edition_order,
     edition_preview,
     health,
     login,
     send_approval,
+    sending,
     source_add,
     subscriptions,
 )
@@ -88,6 +90,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(login.router)
     app.include_router(curation.router)
     app.include_router(edition.router)
+    app.include_router(edition_order.router)
+    app.include_router(sending.router)
     app.include_router(dashboard.router)
     app.include_router(edition_preview.router)
     app.include_router(changes.router)
