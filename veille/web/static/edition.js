@@ -130,24 +130,20 @@
     step(item, form.dataset.move === "haut").then(() => item.focus());
   });
 
-  /* Dragging: only from the handle, so text in the fields stays selectable. */
-  root.addEventListener("mousedown", (event) => {
-    const handle = event.target.closest(".drag-handle");
-    if (handle) {
-      handle.closest("article[data-item-id]").draggable = true;
-    }
-  });
-
+  /* Dragging: from the handle only (the one draggable element), so text in the
+     fields stays selectable; the whole item moves. */
   root.addEventListener("dragstart", (event) => {
-    const item = event.target.closest("article[data-item-id]");
-    if (!item || !item.draggable) {
+    const handle = event.target.closest && event.target.closest(".drag-handle");
+    if (!handle) {
       return;
     }
+    const item = handle.closest("article[data-item-id]");
     dragged = item;
     start = placeOf(item);
     item.classList.add("is-dragged");
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", item.dataset.itemId);
+    event.dataTransfer.setDragImage(item, 16, 16);
   });
 
   root.addEventListener("dragover", (event) => {
@@ -183,7 +179,6 @@
     const from = start;
     dragged = null;
     item.classList.remove("is-dragged");
-    item.draggable = false;
     if (event.dataTransfer.dropEffect === "none") {
       insert(item, from.section, from.index); // dropped outside, or Escape: put it back
     }
