@@ -14,14 +14,13 @@ import asyncio
 import json
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 from sqlalchemy import select
 
-from bench.bench_inbox import EMAIL, PASSWORD, _CSRF, populate, timed
+from bench.bench_inbox import _CSRF, EMAIL, PASSWORD, populate, timed
 from db.engine import make_engine, make_session_factory, session_scope
 from db.migrate import upgrade
 from db.models import Article, Edition, EditionItem
