@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,9 +38,16 @@ def get(session: Session, send_id: int) -> EditionSend | None:
     return session.get(EditionSend, send_id, populate_existing=True)
 
 
-def request(session: Session, edition_id: int, due_at: datetime, by: str) -> EditionSend:
+def request(
+    session: Session,
+    edition_id: int,
+    due_at: datetime,
+    by: str,
+    stale_before: datetime | None = None,
+) -> EditionSend:
     """Ask for the edition's send at ``due_at``: a new row, or the existing one
-    rescheduled. Raises SendRefused while a run holds it."""
+    rescheduled. Raises SendRefused while a run holds it (a run started before
+    ``stale_before`` and never finished belongs to a dead process: it may be asked again)."""
     row = for_edition(session, edition_id)
     if row is None:
         try:
@@ -50,9 +57,12 @@ def request(session: Session, edition_id: int, due_at: datetime, by: str) -> Edi
             pass  # another request inserted it first: reschedule that one below
         else:
             return _existing(session, edition_id)
+    askable: ColumnElement[bool] = _TABLE.c.status.in_(ASKABLE)
+    if stale_before is not None:
+        askable = or_(askable, _stale(stale_before))
     result = session.connection().execute(
         update(_TABLE)
-        .where(_TABLE.c.edition_id == edition_id, _TABLE.c.status.in_(ASKABLE))
+        .where(_TABLE.c.edition_id == edition_id, askable)
         .values(status="scheduled", due_at=due_at, requested_by=by[:320], runner=None)
     )
     if result.rowcount != 1:
@@ -74,13 +84,16 @@ def claim(
     A run started before ``stale_before`` and never finished belongs to a dead
     process and may be taken over (its deliveries already sent stay sent)."""
     due = and_(_TABLE.c.status == "scheduled", _TABLE.c.due_at <= now)
-    stale = and_(_TABLE.c.status == "running", _TABLE.c.started_at < stale_before)
     result = session.connection().execute(
         update(_TABLE)
-        .where(_TABLE.c.id == send_id, or_(due, stale))
+        .where(_TABLE.c.id == send_id, or_(due, _stale(stale_before)))
         .values(status="running", runner=runner[:100], started_at=now, finished_at=None)
     )
     return result.rowcount == 1
+
+
+def _stale(before: datetime) -> ColumnElement[bool]:
+    return and_(_TABLE.c.status == "running", _TABLE.c.started_at < before)
 
 
 def due(session: Session, now: datetime) -> Sequence[int]:

@@ -46,7 +46,7 @@ def claim_now(context: JobContext, edition_id: int, by: str, now: datetime) -> i
     """Ask for the send now and take it; None when another process holds it."""
     with session_scope(context.session_factory) as session:
         try:
-            row = sends.request(session, edition_id, now, by)
+            row = sends.request(session, edition_id, now, by, now - STALE_SEND)
         except sends.SendRefused:
             return None
         send_id = row.id

@@ -25,7 +25,7 @@ from db.repos import deliveries, sends
 from db.repos.subscribers import recipients
 from newsletter.weeks import IsoWeek
 from veille.jobs.base import JobContext
-from veille.jobs.sending import claim_now, run_send
+from veille.jobs.sending import STALE_SEND, claim_now, run_send
 from veille.web.csrf import CSRF
 from veille.web.deps import CurrentUser, DbSession
 from veille.web.views import back_to, flash, page, week_param
@@ -51,12 +51,17 @@ def _state(db: DbSession, week: IsoWeek) -> tuple[Edition | None, EditionSend | 
     return edition, row
 
 
+def stale(row: EditionSend) -> bool:
+    """A run that started long ago and never finished: its process died."""
+    return row.started_at is not None and row.started_at < _now() - STALE_SEND
+
+
 def _sendable(edition: Edition | None, row: EditionSend | None, progress: dict[str, Any]) -> bool:
     """Published, not running, and never sent or with messages left to retry."""
     if edition is None or edition.status == "draft":
         return False
     if row is not None and row.status == "running":
-        return False
+        return stale(row)
     if edition.status == "sent" or (row is not None and row.status == "done"):
         counts: dict[str, int] = progress["counts"]
         return counts.get("failed", 0) + counts.get("pending", 0) > 0
@@ -145,7 +150,7 @@ def _schedule(
         flash(request, "Indiquez une date et une heure à venir (heure de Paris).")
         return back_to(_here(week))
     try:
-        sends.request(db, edition_id, due, user.email)
+        sends.request(db, edition_id, due, user.email, _now() - STALE_SEND)
     except sends.SendRefused:
         flash(request, "Un envoi de cette édition est déjà en cours : il n'est pas reprogrammé.")
         return back_to(_here(week))

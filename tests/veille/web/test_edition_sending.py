@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
-from db.models import Delivery, Subscriber
+from db.models import Delivery, Edition, EditionSend, Subscriber
 from tests.newsletter.smtp_server import RecordingHandler, smtp_server
 from tests.veille.web.conftest import ADMIN_EMAIL, WEEK, Client, open_client
 from tests.veille.web.test_edition_preview import EDITION
@@ -219,3 +219,21 @@ def test_a_send_request_and_the_scheduler_at_once_deliver_each_email_once(
     race(lambda: send_now(published), lambda: run_due(context, due + timedelta(minutes=1)))
     assert sorted(smtp[0].recipients()) == sorted(READERS)
     assert sent_rows(session_factory) == 3
+
+
+def test_a_running_send_is_not_started_again_unless_its_process_died(
+    published: Client, smtp: tuple[RecordingHandler, int], session_factory: sessionmaker[Session]
+) -> None:
+    with session_scope(session_factory) as session:
+        edition = session.scalars(select(Edition).where(Edition.week == WEEK)).one()
+        session.add(EditionSend(edition_id=edition.id, status="running", due_at=datetime.now(UTC),
+                                started_at=datetime.now(UTC), requested_by=READERS[0]))  # fmt: skip
+    page = send_now(published)  # a second click while another process sends
+    assert "Envoi en cours" in page and "Confirmer : envoyer maintenant" not in page
+    assert smtp[0].messages == []
+    with session_scope(session_factory) as session:
+        row = session.scalars(select(EditionSend)).one()
+        row.started_at = datetime.now(UTC) - timedelta(hours=7)  # its process died long ago
+    assert "Confirmer : envoyer maintenant" in unescape(published.get(SEND).text)
+    assert "<dt>Envoyés</dt><dd>3</dd>" in send_now(published)
+    assert sorted(smtp[0].recipients()) == sorted(READERS)
