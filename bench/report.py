@@ -7,7 +7,7 @@ describes the machine, then runs, each in its own process: the collection
 against reader (cold, warm, peak memory; interleaved, median of 3) at 0 and
 50 ms of latency, the merge precision and recall, the cost at 100, 300 and
 1,000 feeds, the classifier's throughput, the newsletter's rendering and
-SMTP sending, and the curation inbox over 100,000 articles. Without
+SMTP sending, the curation inbox and the email preview over 100,000 articles. Without
 ``--reader-python`` the reader columns are left out.
 """
 
@@ -117,6 +117,7 @@ def main() -> None:
         "classify": _last_json(_run("bench/bench_classify.py", "--json")),
         "newsletter": _run("bench/bench_newsletter.py").strip().splitlines(),
         "inbox": _last_json(_run("bench/bench_inbox.py", "--json")),
+        "preview": _last_json(_run("bench/bench_preview.py", "--json")),
     }
     if reader:
         figures["reader_version"] = subprocess.run(

@@ -216,6 +216,27 @@ def _optional(figures: dict, key: str, name: str) -> list[list[str]]:
     return [[name, f"{figures[key]:.0f}"]] if key in figures else []
 
 
+def _preview(figures: dict) -> list[str]:
+    count = f"{figures['articles']:,}".replace(",", " ")
+    return [
+        "## Aperçu du courriel",
+        "",
+        f"{count} articles sur 50 semaines (SQLite), dont {figures['week_articles']} dans la "
+        f"semaine de l'édition ({figures['curated']} retenus en trois rubriques) ; page servie "
+        "par l'application dans le processus ; médiane de 5 requêtes. "
+        "Commande : `uv run python bench/bench_preview.py`.",
+        "",
+        *_table(
+            ["Page", "Durée (ms)"],
+            [
+                ["Aperçu de l'édition complète", f"{figures['preview_whole_ms']:.0f}"],
+                ["Aperçu pour un profil de référent", f"{figures['preview_referent_ms']:.0f}"],
+                ["Page de l'édition", f"{figures['edition_page_ms']:.0f}"],
+            ],
+        ),
+    ]
+
+
 def render(
     figures: dict,
     info: dict[str, str],
@@ -245,5 +266,6 @@ def render(
         "",
         *_inbox(figures["inbox"]),
         "",
+        *([*_preview(figures["preview"]), ""] if "preview" in figures else []),
     ]
     return "\n".join(lines)

@@ -44,6 +44,7 @@ LABEL_ORIGINS = ("model", "curator")
 EDITION_STATUSES = ("draft", "published", "sent")
 SUBSCRIBER_STATUSES = ("pending", "active", "unsubscribed", "bounced")
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "bounced")
+SEND_STATUSES = ("scheduled", "running", "done", "failed")
 USER_ROLES = ("admin", "curator")
 DISABLED_BY = ("catalogue", "admin", "gone")
 OBLIGATION_STATUSES = ("active", "superseded", "hidden")
@@ -122,7 +123,7 @@ class Article(Base):
         UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),
         Index("ix_articles_collected_at", "collected_at"),
         Index("ix_articles_published_at", "published_at"),
-        # the inbox: non-duplicates of a week (see migration 0009a)
+        # the inbox: non-duplicates of a week (see migration 0009)
         Index("ix_articles_inbox", "duplicate_of_id", "published_at"),
     )
 
@@ -339,6 +340,30 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class EditionSend(Base):
+    """The one send of an edition to its subscribers: asked for now or at a time, then
+    claimed by the one process that runs it (a conditional UPDATE), then its report."""
+
+    __tablename__ = "edition_sends"
+    __table_args__ = (
+        _one_of("status", SEND_STATUSES),
+        UniqueConstraint("edition_id", name="uq_edition_sends_edition"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="scheduled", index=True)
+    due_at: Mapped[datetime]
+    requested_by: Mapped[str] = mapped_column(String(320), default="")
+    runner: Mapped[str | None] = mapped_column(String(100))
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    edition: Mapped[Edition] = relationship()
 
 
 class User(Base):

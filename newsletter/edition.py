@@ -7,7 +7,8 @@ sections = curated items grouped by the section a curator gave them, in the conf
            order (``curated_sections``, which the edition page uses too)
          + « Évolutions réglementaires »: the week's regulation page updates not curated
 deadlines = « Échéances à venir »: obligations due within 90 days, dates moved this week
-candidates = the week's other articles, for « Aussi dans vos thèmes »
+candidates = the week's other articles, for « Aussi dans vos thèmes »: weighed by their
+             labels alone, and only those a profile could be shown are read whole
 """
 
 import html
@@ -15,12 +16,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 import nh3
 from sqlalchemy.orm import Session
 
 from db.models import Article, Edition, EditionItem, PageChange
 from db.repos import editions as editions_repo
+from db.repos.editions import Ranked
 from newsletter.content import (
     OTHER_SECTION,
     REGULATION_SECTION,
@@ -47,6 +50,8 @@ class EditionOptions:
     deadline: str = "vendredi 10:00"
     automatic_count: int = 10
     min_score: float = 0.0
+    # « Aussi dans vos thèmes » shows this many at most (None: keep every candidate).
+    also_count: int | None = None
 
 
 def build_edition(
@@ -58,16 +63,23 @@ def build_edition(
 ) -> EditionContent:
     """Read (and, past the deadline, draft automatically) the edition of ``week``."""
     start, end = week.bounds(options.timezone)
-    articles = editions_repo.week_articles(session, start, end)
     edition = editions_repo.get_by_week(session, str(week))
-    picks = _top_picks(articles, options) if draft_automatically else []
-    if picks and _needs_automatic_draft(edition, week, options, now):
-        edition = editions_repo.get_or_create(session, str(week))
-        editions_repo.fill_automatic(session, edition, picks)
-        edition = editions_repo.get_by_week(session, str(week))
+    if draft_automatically and _needs_automatic_draft(edition, week, options, now):
+        picks = _top_picks(editions_repo.week_articles(session, start, end), options)
+        if picks:
+            edition = editions_repo.get_or_create(session, str(week))
+            editions_repo.fill_automatic(session, edition, picks)
+            edition = editions_repo.get_by_week(session, str(week))
     regulation = editions_repo.regulation_updates(session, start, end)
-    content = _content(week, edition, articles, regulation, options)
-    return replace(content, deadlines=week_deadlines(session, week, options.timezone))
+    content = _content(week, edition, regulation, options)
+    selected = {row.article_id for row in edition.items} if edition is not None else set()
+    ranking = [row for row in editions_repo.week_ranking(session, start, end)
+               if row.id not in selected]  # fmt: skip
+    return replace(
+        content,
+        candidates=_candidates(session, ranking, options),
+        deadlines=week_deadlines(session, week, options.timezone),
+    )
 
 
 def _needs_automatic_draft(
@@ -96,7 +108,6 @@ def _best_theme(item: Item) -> str:
 def _content(
     week: IsoWeek,
     edition: Edition | None,
-    articles: Sequence[Article],
     regulation: Sequence[tuple[Article, PageChange | None]],
     options: EditionOptions,
 ) -> EditionContent:
@@ -116,9 +127,43 @@ def _content(
         automatic=edition.automatic if edition is not None else False,
         editorial_md=edition.editorial_md if edition is not None else "",
         sections=_ordered_sections(grouped, options),
-        candidates=tuple(to_item(a, options.min_score) for a in articles if a.id not in selected),
         published_at=edition.published_at if edition is not None else None,
     )
+
+
+def _candidates(
+    session: Session, ranking: Sequence[Ranked], options: EditionOptions
+) -> tuple[Item, ...]:
+    """The week's other articles « Aussi dans vos thèmes » may show, most relevant first.
+
+    A profile shows its ``also_count`` most relevant candidates among its labels; each
+    of them is among the ``also_count`` most relevant of one of its labels (fewer rank
+    above it there). So only the union of every label's first ``also_count`` is read
+    and made into items: dozens of articles, not the week's thousands.
+    """
+    ranked = sorted(ranking, key=lambda row: (-(row.relevance or 0.0), row.id))
+    kept = []
+    room: dict[str, int] = {}
+    limit = options.also_count
+    for row in ranked:
+        themes, jobs, _scores = labels_in_effect(row.labels, options.min_score)
+        wanted = [
+            label for label in (*themes, *jobs) if limit is None or room.get(label, 0) < limit
+        ]
+        for label in wanted:
+            room[label] = room.get(label, 0) + 1
+        if wanted or limit is None:
+            kept.append(row.id)
+    articles = editions_repo.articles_by_id(session, kept)
+    return tuple(to_item(articles[article_id], options.min_score) for article_id in kept)
+
+
+def _takes_room(room: dict[str, int], labels: Sequence[str], limit: int) -> bool:
+    """Count the article in each of its labels with room left; False if none had room."""
+    wanted = [label for label in labels if room.get(label, 0) < limit]
+    for label in wanted:
+        room[label] = room.get(label, 0) + 1
+    return bool(wanted)
 
 
 def curated_sections(
@@ -151,18 +196,38 @@ def _ordered_sections(
     )
 
 
+class WeighedLabel(Protocol):
+    """A label row (``db.models.Label``) or its light copy (``LabelScore``)."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def origin(self) -> str: ...
+
+
 def effective_labels(
     article: Article, min_score: float
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, float]]:
+    """Themes, jobs and scores of the article, as the curation pages show them."""
+    return labels_in_effect(article.labels, min_score)
+
+
+def labels_in_effect(
+    labels: Sequence[WeighedLabel], min_score: float
 ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, float]]:
     """Themes, jobs and scores, as the curation pages show them.
 
     A curator's row decides its label (kept when scored 0.5 or more, removed
     when scored 0); the model's other labels count from ``min_score``.
     """
-    curator = {label.label for label in article.labels if label.origin == "curator"}
+    curator = {label.label for label in labels if label.origin == "curator"}
     chosen = [
         label
-        for label in article.labels
+        for label in labels
         if (label.origin == "curator" and label.score >= 0.5)
         or (label.label not in curator and label.score >= min_score)
     ]

@@ -38,6 +38,7 @@ def edition_options(settings: Settings) -> EditionOptions:
         deadline=settings.newsletter_deadline,
         automatic_count=settings.newsletter_automatic_count,
         min_score=settings.newsletter_min_score,
+        also_count=settings.newsletter_also_count,
     )
 
 

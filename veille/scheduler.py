@@ -26,6 +26,7 @@ from apscheduler.jobstores.base import ConflictingIdError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from veille.jobs.base import JobContext
 from veille.jobs.schedule import JOBS, check
@@ -36,6 +37,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 COLLECT_JOB = "collecte"
+# Sends the team set for a time (« Programmer l'envoi »): looked for every minute.
+# Not in ``JOBS``: the send row is its own claim, so no ``job_runs`` row per minute.
+SENDS_JOB = "envois-programmes"
+SENDS_EVERY = 60
 _CONTEXT: dict[str, JobContext] = {}
 
 
@@ -44,6 +49,13 @@ def fire(job_id: str) -> None:
     from veille.jobs.runner import run_job
 
     run_job(_CONTEXT["current"], job_id)
+
+
+def fire_sends() -> None:
+    """What the job store calls every minute: the programmed sends now due."""
+    from veille.jobs.sending import run_due
+
+    run_due(_CONTEXT["current"])
 
 
 def build_scheduler(
@@ -118,8 +130,14 @@ class VeilleScheduler:
             elif repr(job.trigger) != repr(trigger):
                 self.scheduler.reschedule_job(spec.id, trigger=trigger)
         for job in self.scheduler.get_jobs():
-            if job.id not in JOBS:
+            if job.id not in JOBS and job.id != SENDS_JOB:
                 self.scheduler.remove_job(job.id)
+        if self.scheduler.get_job(SENDS_JOB) is None:
+            with suppress(ConflictingIdError):
+                self.scheduler.add_job(
+                    fire_sends, IntervalTrigger(seconds=SENDS_EVERY), id=SENDS_JOB,
+                    name="Envois programmés par l'équipe",
+                )  # fmt: skip
 
     def _add(self, job_id: str, title: str, trigger: Any) -> None:
         first = {"next_run_time": datetime.now(UTC)} if self._runs_at_once(job_id) else {}

@@ -12,26 +12,35 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.models import Delivery, Subscriber
+from db.types import utcnow
 
 RETRYABLE = ("pending", "failed")
 _TABLE: Table = Delivery.__table__  # type: ignore[assignment]  # plain Core: no ORM overhead
 
 
 def ensure_pending(session: Session, edition_id: int, subscriber_ids: Iterable[int]) -> int:
-    """Add a pending row for each subscriber who has none yet; returns how many were added."""
+    """Add a pending row for each subscriber who has none yet; returns how many were added.
+
+    A row another run adds at the same moment is left to it (``ON CONFLICT DO
+    NOTHING``), so two runs planning at once do not fail on the unique key."""
     known = set(
         session.scalars(select(Delivery.subscriber_id).where(Delivery.edition_id == edition_id))
     )
+    now = utcnow()
     added = [
-        Delivery(edition_id=edition_id, subscriber_id=subscriber_id)
+        {"edition_id": edition_id, "subscriber_id": subscriber_id, "status": "pending",
+         "attempts": 0, "created_at": now, "updated_at": now}
         for subscriber_id in subscriber_ids
         if subscriber_id not in known
-    ]
-    session.add_all(added)
-    session.flush()
+    ]  # fmt: skip
+    if added:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.connection().execute(insert(_TABLE).on_conflict_do_nothing(), added)
     return len(added)
 
 
@@ -118,3 +127,14 @@ def counts(session: Session, edition_id: int) -> dict[str, int]:
         .group_by(Delivery.status)
     )
     return {str(status): int(count) for status, count in rows}
+
+
+def problems(session: Session, edition_id: int) -> list[tuple[str, str, str]]:
+    """(address, status, reason) of each delivery that failed or bounced."""
+    rows = session.execute(
+        select(Subscriber.email, Delivery.status, Delivery.last_error)
+        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .where(Delivery.edition_id == edition_id, Delivery.status.in_(("failed", "bounced")))
+        .order_by(Subscriber.email)
+    )
+    return [(str(email), str(status), str(error or "")) for email, status, error in rows]

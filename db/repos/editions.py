@@ -1,12 +1,14 @@
 """Editions of the newsletter and the articles they are assembled from."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
-from db.models import Article, Edition, EditionItem, PageChange
+from db.models import Article, Edition, EditionItem, Label, PageChange
 
 VISIBLE_STATUSES = ("published", "sent")
 
@@ -35,17 +37,77 @@ def get_or_create(session: Session, week: str) -> Edition:
     return edition
 
 
+@dataclass(frozen=True, slots=True)
+class LabelScore:
+    """A label as the edition weighs it, without its explanation."""
+
+    label: str
+    kind: str
+    score: float
+    origin: str
+
+
+@dataclass(slots=True)
+class Ranked:
+    """One of the week's articles: its id, relevance and labels; nothing else is read."""
+
+    id: int
+    relevance: float | None
+    labels: list[LabelScore] = field(default_factory=list)
+
+
+def _week_filter(start: datetime, end: datetime, kind: str) -> tuple[Any, ...]:
+    return (
+        Article.kind == kind,
+        Article.published_at >= start,
+        Article.published_at < end,
+        (Article.duplicate_of_id + 0).is_(None),
+        Article.status != "rejected",
+    )
+
+
+def week_ranking(session: Session, start: datetime, end: datetime) -> list[Ranked]:
+    """The week's articles (as ``week_articles`` filters them) as ids, relevance and
+    labels, in two plain queries: cheap enough to weigh thousands of them."""
+    filters = _week_filter(start, end, "article")
+    rows = {
+        article_id: Ranked(article_id, relevance)
+        for article_id, relevance in session.execute(
+            select(Article.id, Article.relevance).where(*filters)
+        )
+    }
+    labels = session.execute(
+        select(Label.article_id, Label.label, Label.kind, Label.score, Label.origin)
+        .join(Article, Article.id == Label.article_id)
+        .where(*filters)
+    )
+    for article_id, label, kind, score, origin in labels:
+        rows[article_id].labels.append(LabelScore(label, kind, score, origin))
+    return list(rows.values())
+
+
+def articles_by_id(session: Session, ids: Sequence[int]) -> dict[int, Article]:
+    """The articles with their labels and source, for the few an edition shows."""
+    query = (
+        select(Article)
+        .where(Article.id.in_(ids))
+        .options(
+            defer(Article.full_text), selectinload(Article.labels), selectinload(Article.source)
+        )
+    )
+    return {article.id: article for article in session.scalars(query)}
+
+
 def _week_articles_query(start: datetime, end: datetime, kind: str) -> Select[Article]:
+    """By the publication date index. ``duplicate_of_id + 0`` keeps SQLite (without
+    statistics) from picking the index of duplicates, where NULL is nearly every row;
+    the full text is not read (an edition shows summaries)."""
     return (
         select(Article)
-        .where(
-            Article.kind == kind,
-            Article.published_at >= start,
-            Article.published_at < end,
-            Article.duplicate_of_id.is_(None),
-            Article.status != "rejected",
+        .where(*_week_filter(start, end, kind))
+        .options(
+            defer(Article.full_text), selectinload(Article.labels), selectinload(Article.source)
         )
-        .options(selectinload(Article.labels), selectinload(Article.source))
     )
 
 

@@ -15,7 +15,6 @@ from db.engine import session_scope
 from veille.durations import parse_duration
 from veille.jobs.base import JobContext, Outcome, Tick
 from veille.jobs.notify import tell_team
-from veille.metrics import DELIVERIES
 
 if TYPE_CHECKING:
     from newsletter.content import EditionContent
@@ -138,24 +137,22 @@ def _nothing_published(context: JobContext, tick: Tick, week: "IsoWeek") -> Outc
 
 
 def _send(context: JobContext, tick: Tick, content: "EditionContent") -> Outcome:
-    from newsletter.sending import Composer, Planner, send_edition
-    from veille.newsletter_config import renderer, send_options, signer, smtp_sender
+    """Through the edition's send row, as the web's sends: a send the team set for
+    later waits for its time; one already running is not started again."""
+    from db.repos.editions import get_by_week
+    from db.repos.sends import for_edition
+    from veille.jobs.sending import claim_now, run_send
 
-    settings = context.settings
-    options = send_options(settings)
-    composer = Composer(Planner(content, options), renderer(settings), signer(settings), options)
-    report = send_edition(
-        context.session_factory, content, composer, smtp_sender(settings), tick.now
-    )
-    for word, count in (
-        ("sent", report.sent),
-        ("failed", report.failed),
-        ("bounced", report.bounced),
-        ("skipped", report.skipped),
-    ):
-        DELIVERIES.labels(word).inc(count)
-    text = (
-        f"édition {content.week} : {report.sent} message(s) envoyé(s), "
-        f"{report.failed} à réessayer, {report.bounced} rejeté(s)"
-    )
-    return Outcome(text, ok=report.failed == 0)
+    with session_scope(context.session_factory) as session:
+        edition = get_by_week(session, str(content.week))
+        row = for_edition(session, edition.id) if edition is not None else None
+        later = row is not None and row.status == "scheduled" and row.due_at > tick.now
+        edition_id = edition.id if edition is not None else None
+    if edition_id is None:
+        return Outcome(f"édition {content.week} introuvable : rien envoyé", ok=False)
+    if later:
+        return Outcome(f"édition {content.week} : envoi programmé par l'équipe, pas maintenant")
+    send_id = claim_now(context, edition_id, "planificateur", tick.now)
+    if send_id is None:
+        return Outcome(f"édition {content.week} : un envoi est déjà en cours")
+    return run_send(context, send_id, content)

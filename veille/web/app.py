@@ -33,10 +33,12 @@ from veille.web import (
     dashboard,
     deadlines,
     edition,
+    edition_order,
     edition_preview,
     health,
     login,
     send_approval,
+    sending,
     source_add,
     subscriptions,
     triage,
@@ -95,6 +97,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(curation.router)
     app.include_router(triage.router)
     app.include_router(edition.router)
+    app.include_router(edition_order.router)
+    app.include_router(sending.router)
     app.include_router(dashboard.router)
     app.include_router(edition_preview.router)
     app.include_router(changes.router)

@@ -19,7 +19,7 @@ from veille.cli import main
 from veille.deadlines.wording import date_fr
 from veille.demo.builder import FILES, build_demo, render
 from veille.jobs.collecting import collect_due_sources
-from veille.scheduler import COLLECT_JOB, build_scheduler
+from veille.scheduler import COLLECT_JOB, SENDS_JOB, build_scheduler
 from veille.settings import Settings
 from veille.web.app import create_app
 
@@ -68,8 +68,9 @@ def test_scheduler_keeps_every_job_in_the_database_with_its_schedule(
     finally:
         scheduler.shutdown(wait=False)
     assert set(jobs) == {
-        COLLECT_JOB, "classement", "reentrainement", "rappel", "brouillon", "envoi"
+        COLLECT_JOB, "classement", "reentrainement", "rappel", "brouillon", "envoi", SENDS_JOB
     }  # fmt: skip
+    assert jobs[SENDS_JOB].trigger.interval == timedelta(minutes=1)  # programmed sends
     assert jobs[COLLECT_JOB].trigger.interval == timedelta(minutes=15)
     send = jobs["envoi"].next_run_time
     assert (send.weekday(), send.hour, send.minute) == (0, 8, 0)  # Monday 08:00, Paris time

@@ -6,7 +6,7 @@ statistics SQLite took ``IS NULL`` for a selective equality and walked
 every article through ``ix_articles_duplicate_of_id``; this index answers
 both conditions at once.
 
-Revision ID: 0009a
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04 01:30:00
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0009a"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
