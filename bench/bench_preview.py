@@ -62,9 +62,9 @@ async def measure(settings: Settings, factory, week: str) -> dict[str, float]:  
         whole = f"/edition/apercu?week={week}"
         await client.get(whole)  # warm-up: templates compiled, caches filled
         return {
-            "preview_whole_ms": 1000 * await timed(client, whole),
-            "preview_referent_ms": 1000 * await timed(client, f"{whole}&themes=juridique"),
-            "edition_page_ms": 1000 * await timed(client, f"/edition?week={week}"),
+            **await timed(client, "preview_whole", whole),
+            **await timed(client, "preview_referent", f"{whole}&themes=juridique"),
+            **await timed(client, "edition_page", f"/edition?week={week}"),
         }
 
 
