@@ -37,12 +37,11 @@ from veille import leases
 from veille.catalogue import SourceSpec
 from veille.collect import schedule
 from veille.collect.jobs import extract_main_text, extract_page, parse_feed, prepare_worker
-from veille.discovery import looks_like_html, moved_feed
 from veille.durations import parse_duration
 from veille.errors import ConfigError, FeedParseError, FeedTurnedHtml, SelectorNotFound, SourceError
 from veille.fetch import PAGE_ACCEPT, Fetcher, FetchLimits, GoneError, RetryLater
 from veille.fetch_limits import limits_from
-from veille.persist import NOT_MODIFIED_BATCH, FeedBatch, NotModifiedState, PageBatch, Store
+from veille.persist import NOT_MODIFIED_BATCH, FeedBatch, NotModifiedState, Store
 from veille.settings import Settings
 from veille.types import Collected, CollectOutcome, Failed, Fetched, NotModified, Skipped
 
@@ -302,15 +301,21 @@ class _Pass:
                 try:
                     return await self._parse_and_store(spec, state, response)
                 except FeedParseError as error:
-                    if not looks_like_html(response):
+                    moved = await self._moved(state, response, error)
+                    if moved is None:
                         raise
-                    raise await self._moved(state, response, error) from error
+                    raise moved from error
         return await self._not_modified(spec, state, response)
 
     async def _moved(
         self, state: "FetchState", response: Fetched, error: FeedParseError
-    ) -> FeedTurnedHtml:
-        """The feed turned into a web page: look for where it went (suggested, not adopted)."""
+    ) -> FeedTurnedHtml | None:
+        """When the feed turned into a web page, where it went (suggested, not adopted)."""
+        # Rare: the discovery code (lxml, the feed parser) is not imported otherwise.
+        from veille.discovery import looks_like_html, moved_feed
+
+        if not looks_like_html(response):
+            return None
         return await moved_feed(self.fetcher, state.url, response, str(error), self.now)
 
     async def _parse_and_store(
@@ -369,6 +374,9 @@ class _Pass:
         return {entry.guid: text for entry, text in zip(todo, texts, strict=True) if text}
 
     async def _page(self, spec: SourceSpec, state: "FetchState") -> Collected | NotModified:
+        # Pages only: their storage brings the deadlines code (icalendar, babel, ~50 ms).
+        from veille.page_store import PageBatch, save_page
+
         response = await self.fetcher.fetch(
             state.url, etag=state.etag, last_modified=state.last_modified, accept=PAGE_ACCEPT
         )
@@ -384,7 +392,7 @@ class _Pass:
                 spec.name, self.now, spec.interval_seconds, response.max_age_seconds
             ),
         )  # fmt: skip
-        return await self.db(self.store.save_page, batch)
+        return await self.db(save_page, self.store.session_factory, batch)
 
 
 def _log_error(future: "Future[None]") -> None:

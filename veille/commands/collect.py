@@ -22,7 +22,6 @@ from veille.commands.collect_end import (
     interrupted_line,
     sigterm_as_interrupt,
 )
-from veille.commands.sources import read_catalogue
 
 if TYPE_CHECKING:
     from veille.types import CollectOutcome
@@ -58,7 +57,7 @@ def collect(
     """
     from veille.pipeline import collect_once, select_specs
 
-    _path, specs = read_catalogue(app, sources_path)
+    _path, specs = app.catalogue(sources_path)
     total = len(select_specs(specs, only))
     factory = app.session_factory()
     console = Console(width=max(Console().width, 120))
