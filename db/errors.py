@@ -3,7 +3,8 @@
 DbError
 ├── NotFoundError
 ├── AlreadyExistsError
-└── SchemaError          (database newer than the code, failed migration)
+├── SchemaError          (database newer than the code, failed migration)
+└── DatabaseBusy         (SQLite: another process held the write lock past the busy timeout)
 """
 
 
@@ -21,3 +22,13 @@ class AlreadyExistsError(DbError):
 
 class SchemaError(DbError):
     """The database schema cannot be used by this version of the code."""
+
+
+class DatabaseBusy(DbError):
+    """Another connection kept the database locked longer than the busy timeout."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "base de données occupée : un autre processus y écrit depuis plus longtemps "
+            "que le délai d'attente (verrou SQLite)"
+        )
