@@ -9,6 +9,7 @@ database) become one line on standard error and exit code 1, never a
 traceback.
 """
 
+import gc
 import importlib
 import sys
 from typing import Any
@@ -78,3 +79,18 @@ def main(ctx: click.Context) -> None:
     app = AppContext.from_environment()
     ctx.obj = app
     ctx.call_on_close(app.close)
+
+
+def run() -> None:
+    """The ``veille`` program: ``main``, then an exit without a last walk of the heap.
+
+    At exit, the interpreter's final garbage collection walks every object
+    still alive (SQLAlchemy's and the other libraries' included: a tenth of
+    a second, as long as a whole pass where every feed answers 304) to free
+    memory the system takes back anyway. Frozen objects are left out of it;
+    files, connections and atexit handlers are closed as usual.
+    """
+    try:
+        main(prog_name="veille")
+    finally:
+        gc.freeze()
