@@ -25,6 +25,7 @@ from tests.conftest import LOOPBACK
 from tests.veille.fault_server import Behaviour, fault_server, item, rss, whole
 from tests.veille.test_pipeline import feed, run
 from veille.catalogue import SourceSpec
+from veille.commands.collect_end import DATABASE_STAYED_BUSY, all_failed_line
 from veille.settings import Settings
 from veille.types import Collected, Failed
 
@@ -177,6 +178,8 @@ def test_a_lock_taken_during_the_pass_fails_each_source_clearly_then_a_rerun_col
             assert isinstance(value, Failed), (name, value)
             assert value.reason.startswith("base de données occupée"), value.reason
             assert "reprise au prochain passage" in value.reason
+        # veille collect ends on the lock, not on a guess about the network
+        assert all_failed_line(list(outcomes.values())) == DATABASE_STAYED_BUSY
         lock.release()
         assert articles(factory) == 0
         rerun = run(settings_for(database), factory, specs_at(base))

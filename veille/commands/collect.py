@@ -17,7 +17,7 @@ from veille.commands._context import AppContext, pass_app, sources_option
 from veille.commands.collect_end import (
     EXIT_ALL_FAILED,
     EXIT_INTERRUPTED,
-    NO_SOURCE_REACHED,
+    all_failed_line,
     every_attempt_failed,
     interrupted_line,
     sigterm_as_interrupt,
@@ -84,7 +84,7 @@ def collect(
     if not no_classify:
         _classify(app, new_ids)
     if every_attempt_failed(outcomes):
-        click.echo(NO_SOURCE_REACHED)
+        click.echo(all_failed_line(outcomes))
         raise click.exceptions.Exit(EXIT_ALL_FAILED)
 
 
