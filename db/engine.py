@@ -6,15 +6,17 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import DbError
+from db.errors import DatabaseBusy, DbError
 
 DEFAULT_DATABASE_URL = "sqlite:///veille.db"
 URL_EXAMPLES = "sqlite:///veille.db ou postgresql+psycopg://utilisateur:motdepasse@hôte/base"
 # Written as most tools (and hosting providers) write PostgreSQL addresses.
 _POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+# SQLite's primary result codes for a lock held by another connection.
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 
 
 def database_url(text: str) -> URL:
@@ -61,13 +63,27 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+    """One unit of work: commit on success, roll back on any error.
+
+    A SQLite lock held by another connection past the busy timeout becomes
+    ``DatabaseBusy``, which says so in French.
+    """
     session = factory()
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as error:
         session.rollback()
+        if is_locked(error):
+            raise DatabaseBusy() from error
         raise
     finally:
         session.close()
+
+
+def is_locked(error: BaseException) -> bool:
+    """True for SQLite's "database is locked" (busy timeout spent) or "table is locked"."""
+    if not isinstance(error, OperationalError):
+        return False
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)

@@ -4,7 +4,8 @@ DbError
 ├── NotFoundError
 ├── AlreadyExistsError
 ├── LastAdminError       (the change would leave no active administrator)
-└── SchemaError          (database newer than the code, failed migration)
+├── SchemaError          (database newer than the code, failed migration)
+└── DatabaseBusy         (SQLite: another process held the write lock past the busy timeout)
 """
 
 
@@ -26,3 +27,13 @@ class LastAdminError(DbError, ValueError):
 
 class SchemaError(DbError):
     """The database schema cannot be used by this version of the code."""
+
+
+class DatabaseBusy(DbError):
+    """Another connection kept the database locked longer than the busy timeout."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "base de données occupée : un autre processus y écrit depuis plus longtemps "
+            "que le délai d'attente (verrou SQLite)"
+        )

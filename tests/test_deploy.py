@@ -18,7 +18,7 @@ UNITS = sorted((DEPLOY / "systemd").glob("*.service"))
 def assert_runs_a_real_command(argv: list[str]) -> None:
     """``veille COMMAND --option…``: the command exists and takes every option given."""
     assert Path(argv[0]).name == "veille", argv
-    command = main.commands.get(argv[1])
+    command = main.get_command(click.Context(main), argv[1])
     assert isinstance(command, click.Command), f"commande inconnue : {argv[1]}"
     known = {name for param in command.params for name in getattr(param, "opts", [])}
     for word in argv[2:]:

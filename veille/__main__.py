@@ -1,3 +1,3 @@
-from veille.cli import main
+from veille.cli import run
 
-main(prog_name="veille")
+run()

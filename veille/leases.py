@@ -6,7 +6,9 @@ boot: a pid reused by another program does not pass for the holder). After
 a ``kill -9`` the lease would stay until it expires; a pass on the same host
 sees that its holder no longer runs and takes the source over at once.
 Leases held on another host are left to expire: their processes cannot be
-seen from here.
+seen from here. Within one process (the scheduler's), a pass that ended
+without giving its leases back (the database stayed locked) is known to have
+ended: the next pass takes its sources over too.
 """
 
 import os
@@ -16,6 +18,8 @@ from functools import cache
 from pathlib import Path
 
 HOST_CHARS = 40
+# Owners of the passes running in this process.
+_running: set[str] = set()
 
 
 @cache
@@ -48,7 +52,14 @@ def process_start(pid: int) -> str | None:
 def lease_owner() -> str:
     """A new owner name for one pass of this process: host:pid:start:token."""
     pid = os.getpid()
-    return f"{_host()}:{pid}:{process_start(pid) or '?'}:{uuid.uuid4().hex[:8]}"
+    owner = f"{_host()}:{pid}:{process_start(pid) or '?'}:{uuid.uuid4().hex[:8]}"
+    _running.add(owner)
+    return owner
+
+
+def pass_ended(owner: str) -> None:
+    """The pass named ``owner`` is over: its leases, if any are left, are free."""
+    _running.discard(owner)
 
 
 def holder_gone(owner: str) -> bool:
@@ -62,5 +73,8 @@ def holder_gone(owner: str) -> bool:
         return False
     if not Path("/proc/self/stat").exists():
         return False
-    started = process_start(int(parts[1]))
+    pid = int(parts[1])
+    started = process_start(pid)
+    if pid == os.getpid() and started == parts[2]:
+        return owner not in _running
     return started is None or (parts[2] != "?" and started != parts[2])

@@ -30,19 +30,18 @@ from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from db.engine import session_scope
-from db.errors import AlreadyExistsError
+from db.errors import AlreadyExistsError, DatabaseBusy
 from db.repos import collection
 from db.repos.sources import sync_if_changed
 from veille import leases
 from veille.catalogue import SourceSpec
 from veille.collect import schedule
 from veille.collect.jobs import extract_main_text, extract_page, parse_feed, prepare_worker
-from veille.discovery import looks_like_html, moved_feed
 from veille.durations import parse_duration
 from veille.errors import ConfigError, FeedParseError, FeedTurnedHtml, SelectorNotFound, SourceError
 from veille.fetch import PAGE_ACCEPT, Fetcher, FetchLimits, GoneError, RetryLater
 from veille.fetch_limits import limits_from
-from veille.persist import NOT_MODIFIED_BATCH, FeedBatch, NotModifiedState, PageBatch, Store
+from veille.persist import NOT_MODIFIED_BATCH, FeedBatch, NotModifiedState, Store
 from veille.settings import Settings
 from veille.types import Collected, CollectOutcome, Failed, Fetched, NotModified, Skipped
 
@@ -191,6 +190,8 @@ class _Pass:
     inflight: asyncio.Semaphore = field(init=False)
     claimed: set[int] = field(default_factory=set)
     _pending: list[NotModifiedState] = field(default_factory=list)
+    # Set when a write found the database locked past its busy timeout.
+    database_busy: bool = False
 
     def __post_init__(self) -> None:
         # Bodies and parsed entries wait for the workers and the database
@@ -215,7 +216,18 @@ class _Pass:
     async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a storage call in the pass's single database thread."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._db, partial(function, *args, **kwargs))
+        return await loop.run_in_executor(self._db, partial(self._store, function, *args, **kwargs))
+
+    def _store(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """In the database thread: after one write found the database locked past the
+        busy timeout, the next ones fail at once instead of each waiting as long."""
+        if self.database_busy:
+            raise DatabaseBusy()
+        try:
+            return function(*args, **kwargs)
+        except DatabaseBusy:
+            self.database_busy = True
+            raise
 
     async def cpu(self, function: Callable[..., T], *args: Any) -> T:
         """Run pure parsing code in a worker process (or inline without workers).
@@ -241,8 +253,20 @@ class _Pass:
             return function(*args)
 
     def close(self) -> None:
-        """Write the last 304s and give back every lease, even after an interruption."""
-        self._db.submit(self.store.save_not_modified, self._pending, self.owner).result()
+        """Write the last 304s and give back every lease, even after an interruption.
+
+        When the database stays locked, the leases are left: the next pass on this
+        host takes them over, this one having ended.
+        """
+        try:
+            last = self._db.submit(
+                self._store, self.store.save_not_modified, self._pending, self.owner
+            )
+            last.result()
+        except DatabaseBusy as error:
+            logger.warning("fin de collecte non enregistrée : %s", error)
+        finally:
+            leases.pass_ended(self.owner)
         self._db.shutdown(wait=True)
         if self._workers is not None:
             self._workers.shutdown(wait=True)
@@ -266,9 +290,13 @@ class _Pass:
         if state.id not in self.claimed:
             return Skipped("collectée en ce moment par un autre processus")
         try:
+            if self.database_busy:
+                raise DatabaseBusy()
             if spec.kind == "feed":
                 return await self._feed(spec, state)
             return await self._page(spec, state)
+        except DatabaseBusy as error:  # nothing of it stored; the failure cannot be either
+            return Failed(f"{error} ; rien d'enregistré, reprise au prochain passage", "busy")
         except SourceError as error:
             return await self._fail(spec, state, error)
         except Exception as error:  # one source's bug must not stop the others
@@ -302,15 +330,21 @@ class _Pass:
                 try:
                     return await self._parse_and_store(spec, state, response)
                 except FeedParseError as error:
-                    if not looks_like_html(response):
+                    moved = await self._moved(state, response, error)
+                    if moved is None:
                         raise
-                    raise await self._moved(state, response, error) from error
+                    raise moved from error
         return await self._not_modified(spec, state, response)
 
     async def _moved(
         self, state: "FetchState", response: Fetched, error: FeedParseError
-    ) -> FeedTurnedHtml:
-        """The feed turned into a web page: look for where it went (suggested, not adopted)."""
+    ) -> FeedTurnedHtml | None:
+        """When the feed turned into a web page, where it went (suggested, not adopted)."""
+        # Rare: the discovery code (lxml, the feed parser) is not imported otherwise.
+        from veille.discovery import looks_like_html, moved_feed
+
+        if not looks_like_html(response):
+            return None
         return await moved_feed(self.fetcher, state.url, response, str(error), self.now)
 
     async def _parse_and_store(
@@ -347,7 +381,9 @@ class _Pass:
         )
         if len(self._pending) >= NOT_MODIFIED_BATCH:
             batch, self._pending = self._pending, []
-            self._db.submit(self.store.save_not_modified, batch).add_done_callback(_log_error)
+            self._db.submit(self._store, self.store.save_not_modified, batch).add_done_callback(
+                _log_error
+            )
         return response
 
     async def _full_texts(self, state: "FetchState", entries: Sequence[Any]) -> dict[str, str]:
@@ -369,6 +405,9 @@ class _Pass:
         return {entry.guid: text for entry, text in zip(todo, texts, strict=True) if text}
 
     async def _page(self, spec: SourceSpec, state: "FetchState") -> Collected | NotModified:
+        # Pages only: their storage brings the deadlines code (icalendar, babel, ~50 ms).
+        from veille.page_store import PageBatch, save_page
+
         response = await self.fetcher.fetch(
             state.url, etag=state.etag, last_modified=state.last_modified, accept=PAGE_ACCEPT
         )
@@ -384,7 +423,7 @@ class _Pass:
                 spec.name, self.now, spec.interval_seconds, response.max_age_seconds
             ),
         )  # fmt: skip
-        return await self.db(self.store.save_page, batch)
+        return await self.db(save_page, self.store.session_factory, batch)
 
 
 def _log_error(future: "Future[None]") -> None:

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from veille.catalogue import SourceSpec
+
 
 class UserError(click.ClickException):
     """A failure explained in one French line, exit code 1."""
@@ -34,6 +36,14 @@ class AppContext:
 
     def sources_path(self, given: Path | None) -> Path:
         return given if given is not None else Path(self.settings.sources)
+
+    def catalogue(self, given: Path | None) -> tuple[Path, list["SourceSpec"]]:
+        """The catalogue's path and its sources (label ids in ``hints`` checked)."""
+        from veille.catalogue import load_catalogue
+        from veille.labels import known_label_ids
+
+        path = self.sources_path(given)
+        return path, load_catalogue(path, known_label_ids())
 
     def engine(self) -> "Engine":
         """The engine, with the schema created or upgraded on first use."""

@@ -17,12 +17,11 @@ from veille.commands._context import AppContext, pass_app, sources_option
 from veille.commands.collect_end import (
     EXIT_ALL_FAILED,
     EXIT_INTERRUPTED,
-    NO_SOURCE_REACHED,
+    all_failed_line,
     every_attempt_failed,
     interrupted_line,
     sigterm_as_interrupt,
 )
-from veille.commands.sources import read_catalogue
 
 if TYPE_CHECKING:
     from veille.types import CollectOutcome
@@ -58,7 +57,7 @@ def collect(
     """
     from veille.pipeline import collect_once, select_specs
 
-    _path, specs = read_catalogue(app, sources_path)
+    _path, specs = app.catalogue(sources_path)
     total = len(select_specs(specs, only))
     factory = app.session_factory()
     console = Console(width=max(Console().width, 120))
@@ -85,7 +84,7 @@ def collect(
     if not no_classify:
         _classify(app, new_ids)
     if every_attempt_failed(outcomes):
-        click.echo(NO_SOURCE_REACHED)
+        click.echo(all_failed_line(outcomes))
         raise click.exceptions.Exit(EXIT_ALL_FAILED)
 
 

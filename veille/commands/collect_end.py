@@ -21,6 +21,10 @@ NO_SOURCE_REACHED = (
     "Aucune source n'a pu être jointe : cette machine n'a sans doute pas accès à Internet, "
     "ou il lui faut un proxy (la variable d'environnement HTTPS_PROXY est prise en compte)."
 )
+DATABASE_STAYED_BUSY = (
+    "La base de données est restée verrouillée par un autre processus : rien n'a été "
+    "enregistré ; relancez la collecte une fois son écriture terminée."
+)
 
 
 @contextmanager
@@ -51,6 +55,14 @@ def every_attempt_failed(outcomes: Sequence["CollectOutcome"]) -> bool:
 
     attempted = [o for o in outcomes if not isinstance(o.value, Skipped)]
     return bool(attempted) and all(isinstance(o.value, Failed) for o in attempted)
+
+
+def all_failed_line(outcomes: Sequence["CollectOutcome"]) -> str:
+    """Why every source failed: the database stayed locked, or no source could be reached."""
+    from veille.types import Failed
+
+    kinds = {o.value.kind for o in outcomes if isinstance(o.value, Failed)}
+    return DATABASE_STAYED_BUSY if kinds == {"busy"} else NO_SOURCE_REACHED
 
 
 def interrupted_line(done: int, total: int) -> str:

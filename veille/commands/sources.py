@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from veille.catalogue import KIND_WORDS, SourceSpec, load_catalogue
+from veille.catalogue import KIND_WORDS, SourceSpec
 from veille.commands._context import AppContext, pass_app, sources_option
 from veille.durations import format_duration
 
@@ -22,13 +22,6 @@ if TYPE_CHECKING:
 @click.group()
 def sources() -> None:
     """Catalogue des sources : flux et pages réglementaires."""
-
-
-def read_catalogue(app: AppContext, sources_path: Path | None) -> tuple[Path, list[SourceSpec]]:
-    from veille.labels import known_label_ids
-
-    path = app.sources_path(sources_path)
-    return path, load_catalogue(path, known_label_ids())
 
 
 def sync_catalogue(app: AppContext, specs: list[SourceSpec]) -> "SyncReport":
@@ -50,7 +43,7 @@ def sync_catalogue(app: AppContext, specs: list[SourceSpec]) -> "SyncReport":
 @pass_app
 def check(app: AppContext, online: bool, sources_path: Path | None) -> None:
     """Valide le catalogue sans rien modifier ; avec --online, interroge chaque source."""
-    path, specs = read_catalogue(app, sources_path)
+    path, specs = app.catalogue(sources_path)
     feeds = sum(spec.kind == "feed" for spec in specs)
     click.echo(f"{path} : valide — {feeds} flux, {len(specs) - feeds} pages.")
     if online:
@@ -67,7 +60,7 @@ def list_(app: AppContext, sources_path: Path | None) -> None:
     from db.engine import session_scope
     from db.repos.sources import all_sources
 
-    _path, specs = read_catalogue(app, sources_path)
+    _path, specs = app.catalogue(sources_path)
     sync_catalogue(app, specs)
     table = Table(title="Sources")
     for column in ("Nom", "Type", "Catégorie", "Fréquence", "État", "Adresse"):
@@ -92,7 +85,7 @@ def format_duration_seconds(seconds: int) -> str:
 @pass_app
 def sync(app: AppContext, sources_path: Path | None) -> None:
     """Synchronise la base avec le catalogue (ajouts, modifications, retraits)."""
-    _path, specs = read_catalogue(app, sources_path)
+    _path, specs = app.catalogue(sources_path)
     report = sync_catalogue(app, specs)
     click.echo(
         f"{len(report.added)} ajoutée(s), {len(report.updated)} modifiée(s), "
@@ -126,7 +119,7 @@ def export_opml(app: AppContext, output: Path | None, sources_path: Path | None)
     """Exporte les flux du catalogue en OPML 2.0 (sur la sortie standard par défaut)."""
     from veille.opml import write_opml
 
-    _path, specs = read_catalogue(app, sources_path)
+    _path, specs = app.catalogue(sources_path)
     document = write_opml(specs)
     if output is None:
         click.echo(document, nl=False)
