@@ -1,11 +1,11 @@
 """Every administration page and action: login required, CSRF refused, curator refused."""
 
-from conftest import ADMIN_EMAIL, Client, add_source
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
 from db.models import Subscriber
 from db.repos.users import get_by_email
+from tests.veille.web.conftest import ADMIN_EMAIL, Client, add_source
 
 PAGES = [
     "/admin",

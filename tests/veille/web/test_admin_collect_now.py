@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Client
 from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +15,7 @@ from test_admin_sources import RSS, SOURCES, source_id, write_catalogue
 from db.engine import session_scope
 from db.models import Article
 from tests.veille.conftest import data
+from tests.veille.web.conftest import Client
 from veille.settings import Settings
 
 

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-from conftest import ADMIN_EMAIL, Client
-
+from tests.veille.web.conftest import ADMIN_EMAIL, Client
 from veille.jobs.schedule import JOBS
 from veille.settings import Settings
 

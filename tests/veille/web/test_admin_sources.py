@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import Client, add_article
 from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +19,7 @@ from db.engine import session_scope
 from db.models import Article, Source
 from db.repos.sources import get_by_name
 from tests.veille.conftest import data
+from tests.veille.web.conftest import Client, add_article
 from veille.catalogue import load_catalogue
 from veille.pipeline import collect_once
 from veille.settings import Settings

@@ -1,11 +1,11 @@
 """« Abonnés »: search, filters, pages, edit, erasure of personal data, counts per label."""
 
-from conftest import Client
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
 from db.models import Base, Delivery, Edition, Subscriber
+from tests.veille.web.conftest import Client
 
 LIST = "/admin/abonnes/liste"
 MARIE = "marie.dupont@grandreims.fr"

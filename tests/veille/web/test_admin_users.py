@@ -1,11 +1,11 @@
 """« Utilisateurs »: an administrator adds, disables, re-enables, resets and promotes accounts."""
 
-from conftest import ADMIN_EMAIL, CURATOR_EMAIL, PASSWORD, Client, open_client
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
 from db.repos.users import get_by_email
+from tests.veille.web.conftest import ADMIN_EMAIL, CURATOR_EMAIL, PASSWORD, Client, open_client
 from veille.auth import verify_password
 
 NEW_EMAIL = "nouvelle.curatrice@grandreims.fr"

@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_EMAIL, WEEK, Client, add_source, open_client, when
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import make_engine, make_session_factory, session_scope
 from db.models import PageChange, PageSnapshot
+from tests.veille.web.conftest import ADMIN_EMAIL, WEEK, Client, add_source, open_client, when
 from veille.settings import Settings
 from veille.web.app import create_app
 

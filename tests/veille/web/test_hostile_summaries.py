@@ -4,11 +4,11 @@ import time
 from email.utils import format_datetime
 from html import escape
 
-from conftest import WEEK, Client, when
 from pytest_httpserver import HTTPServer
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.repos.articles import by_source
+from tests.veille.web.conftest import WEEK, Client, when
 from veille.catalogue import SourceSpec
 from veille.collect.normalise import MAX_HTML_CHARS, MAX_HTML_DEPTH, TRUNCATED_MARK
 from veille.pipeline import collect_once

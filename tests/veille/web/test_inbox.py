@@ -3,10 +3,10 @@
 import dataclasses
 import re
 
-from conftest import WEEK, Client, add_article, add_source, open_client, titles
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
+from tests.veille.web.conftest import WEEK, Client, add_article, add_source, open_client, titles
 from veille.settings import Settings
 from veille.web.app import create_app
 

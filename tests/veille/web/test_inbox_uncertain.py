@@ -1,9 +1,9 @@
 """Labels the model was unsure of: marked « à vérifier » and filtered on, until checked."""
 
-from conftest import WEEK, Client, add_article, add_source, titles
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
+from tests.veille.web.conftest import WEEK, Client, add_article, add_source, titles
 
 MARK = ">à vérifier</strong>"
 

@@ -2,12 +2,12 @@
 
 import dataclasses
 
-from conftest import ADMIN_EMAIL, CURATOR_EMAIL, PASSWORD, Client, open_client
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
 from db.repos.users import add_or_update, disable
+from tests.veille.web.conftest import ADMIN_EMAIL, CURATOR_EMAIL, PASSWORD, Client, open_client
 from veille.auth import hash_password
 from veille.settings import Settings
 from veille.web.app import SESSION_COOKIE, create_app

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Client, open_client
 from prometheus_client.parser import text_string_to_metric_families
 from pytest_httpserver import HTTPServer
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.engine import session_scope
 from db.models import JobRun
 from tests.veille.conftest import data
+from tests.veille.web.conftest import Client, open_client
 from veille.jobs.base import JobContext
 from veille.jobs.runner import run_job
 from veille.logs import configure

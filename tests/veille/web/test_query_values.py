@@ -3,9 +3,10 @@
 import string
 
 import pytest
-from conftest import WEEK, Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.veille.web.conftest import WEEK, Client
 
 SIGNED_IN_PAGES = ["/", "/edition", "/edition/apercu", "/changements", "/admin/sources",
                    "/admin/abonnes"]  # fmt: skip

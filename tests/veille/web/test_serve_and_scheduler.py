@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import Client, open_client
 from icalendar import Calendar
 from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Article, Edition, Label, PageChange
 from newsletter.weeks import date_fr as email_date
+from tests.veille.web.conftest import Client, open_client
 from veille.cli import main
 from veille.deadlines.wording import date_fr
 from veille.demo.builder import FILES, build_demo, render

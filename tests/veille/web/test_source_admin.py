@@ -3,13 +3,13 @@ new address of a feed that turned into a web page."""
 
 from pathlib import Path
 
-from conftest import ADMIN_EMAIL, Client
 from pytest_httpserver import HTTPServer
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
 from db.repos.sources import get_by_name, sync_from_catalogue
 from tests.veille.conftest import data
+from tests.veille.web.conftest import ADMIN_EMAIL, Client
 from veille.catalogue import load_catalogue
 from veille.settings import Settings
 

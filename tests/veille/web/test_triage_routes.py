@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import WEEK, Client, add_article, add_source, open_client, titles
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
 from db.repos import curation as repo
+from tests.veille.web.conftest import WEEK, Client, add_article, add_source, open_client, titles
 
 JSON = {"Accept": "application/json"}
 BACK = f"/?week={WEEK}"
