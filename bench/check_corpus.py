@@ -5,8 +5,8 @@ Run with ``uv run python bench/check_corpus.py FILE.jsonl… [--against HELD_OUT
 For each file: every line has the fields of ``corpus_real_*.jsonl`` (``id``,
 ``title``, ``text``, ``lang``, ``themes``, ``jobs``, ``source_url``), with
 known label ids and ``lang`` ``fr`` or ``en``; its ids are unique within the
-shipped corpus and the other files; its source addresses and titles do not
-repeat the corpus. With ``--against``, titles close to a title of that file
+shipped corpus and the other files; its source addresses are unique, and its titles
+close to a corpus title are listed. With ``--against``, titles close to a title of that file
 (an evaluation set) are listed: only its titles are read, never its labels,
 so this is a leakage check, not an evaluation.
 """
@@ -62,11 +62,11 @@ def main() -> None:
     parser.add_argument("--against", type=Path, help="titles of a held-out set (leakage check)")
     args = parser.parse_args()
     known = set(load_taxonomy().ids)
-    new = {path: read_lines(path) for path in args.files}
+    new = {path.resolve(): read_lines(path) for path in args.files}
     shipped = [row for path in corpus_files() if path not in new for row in read_lines(path)]
     held_out = [row["title"] for row in read_lines(args.against)] if args.against else []
     every_id = Counter(row["id"] for rows in [shipped, *new.values()] for row in rows)
-    urls = {row.get("source_url") for row in shipped} - {None}
+    urls = Counter(row.get("source_url") for rows in [shipped, *new.values()] for row in rows)
     for path, rows in new.items():
         labels = Counter(x for row in rows for x in [*row["themes"], *row["jobs"]])
         print(f"{path.name}: {len(rows)} lines, {sum(r['lang'] == 'en' for r in rows)} in English")
@@ -77,8 +77,8 @@ def main() -> None:
         for row in rows:
             if every_id[row["id"]] > 1:
                 print(f"  DUPLICATE ID {row['id']}")
-            if row.get("source_url") in urls:
-                print(f"  SOURCE ALREADY IN CORPUS {row['id']} {row['source_url']}")
+            if urls[row.get("source_url")] > 1:
+                print(f"  SOURCE TWICE {row['id']} {row['source_url']}")
         titles = [row["title"] for row in rows]
         for ratio, title, other in close_titles(titles, [r["title"] for r in shipped]):
             print(f"  CLOSE TO CORPUS {ratio} {title!r} ~ {other!r}")
