@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from chain import chain_trainer
 from cooccurrence import stacked_trainer
 
 from classement import load_corpus, load_taxonomy, train
@@ -49,10 +50,21 @@ class Design:
     real_weight: float = 1.0  # real-press examples (ids ``real-…``) count this many times
     inner_groups: bool = False  # the inner CV (calibration, thresholds) also keeps sites apart
     stacking: bool = False  # a second stage on the twelve probabilities (label co-occurrence)
+    chain_scale: float = 0.0  # > 0: jobs refitted with the theme probabilities × this as features
 
 
 def _features(**changes: Any) -> TrainingParams:
     return replace(BASE, features=replace(BASE.features, **changes))
+
+
+def _current(**changes: Any) -> Design:
+    """The shipped defaults with some training parameters changed."""
+    return Design(replace(TrainingParams(), **changes))
+
+
+def _current_features(**changes: Any) -> Design:
+    """The shipped defaults with some feature parameters changed."""
+    return _current(features=replace(FeatureParams(), **changes))
 
 
 DESIGNS: dict[str, Design] = {
@@ -122,6 +134,25 @@ DESIGNS: dict[str, Design] = {
             features=replace(BASE.features, title_repeat=2),
         )
     ),
+    # third round: single changes to the shipped defaults (``current``)
+    "current_min_df_1": _current_features(min_df=1),
+    "current_no_sublinear_tf": _current_features(sublinear_tf=False),
+    "current_chars_3_5": _current_features(char_ngrams=(3, 5)),
+    "current_nb_alpha_0.5": _current(nb_alpha=0.5),
+    "current_nb_alpha_2": _current(nb_alpha=2.0),
+    "current_c_per_label": _current(c_grid=(1.0, 10.0)),
+    "current_class_weight_per_label": _current(class_weight_grid=("sqrt", None)),
+    "current_threshold_f1.5": _current(threshold_beta=1.5),
+    "current_threshold_f1.25": _current(threshold_beta=1.25),
+    "current_blend+nb": _current(blend=("nblr", "logreg", "nb")),
+    "current_blend+ridge": _current(blend=("nblr", "logreg", "ridge")),
+    "current_blend_nblr_2_3": _current(blend=("nblr", "nblr", "logreg")),
+    "current_blend_logreg_2_3": _current(blend=("nblr", "logreg", "logreg")),
+    "current_chain_themes_jobs": Design(TrainingParams(), chain_scale=1.0),
+    "current_min_positive_rate": _current(min_positive_rate=True),
+    "current_blend+ridge+min_positive_rate": _current(
+        blend=("nblr", "logreg", "ridge"), min_positive_rate=True
+    ),
 }
 
 
@@ -131,6 +162,8 @@ def trainer(design: Design, taxonomy: Taxonomy, group_of: dict[str, str]) -> Tra
     groups = group_of if design.inner_groups else None
     if design.stacking:
         return stacked_trainer(params, taxonomy)
+    if design.chain_scale:
+        return chain_trainer(params, taxonomy, design.chain_scale)
 
     def fit(records: Sequence[LabelledArticle]) -> Predictor:
         written, real = list(records), []

@@ -63,6 +63,7 @@ class FeatureParams:
     char_weight: float = 1.0
     title_repeat: int = 2
     word_lemmas: bool = True
+    sublinear_tf: bool = True
 
 
 @dataclass(slots=True)
@@ -137,9 +138,10 @@ class Featuriser:
         pairs = [self._batch_counts(docs[i : i + _BATCH]) for i in range(0, len(docs), _BATCH)]
         if not pairs:
             return self._batch_counts([])
-        words = _tfidf(_stack([w for w, _ in pairs]), self.word_idf)
-        chars = _tfidf(_stack([c for _, c in pairs]), self.char_idf) * self.params.char_weight
-        return words, chars
+        sublinear = self.params.sublinear_tf
+        words = _tfidf(_stack([w for w, _ in pairs]), self.word_idf, sublinear)
+        chars = _tfidf(_stack([c for _, c in pairs]), self.char_idf, sublinear)
+        return words, chars * self.params.char_weight
 
     def _batch_counts(self, docs: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         batch = layout(docs)
@@ -236,10 +238,11 @@ def _stack(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
     return blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
 
 
-def _tfidf(counts: sp.csr_matrix, idf: FloatArray) -> sp.csr_matrix:
-    """Sublinear TF × IDF, each row scaled to unit L2 norm (empty rows stay zero)."""
+def _tfidf(counts: sp.csr_matrix, idf: FloatArray, sublinear: bool = True) -> sp.csr_matrix:
+    """(Sublinear) TF × IDF, each row scaled to unit L2 norm (empty rows stay zero)."""
     weighted = counts.copy()
-    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    tf = 1.0 + np.log(weighted.data) if sublinear else weighted.data
+    weighted.data = tf * idf[weighted.indices]
     norms = np.sqrt(np.bincount(_row_ids(weighted), weighted.data**2, minlength=weighted.shape[0]))
     norms[norms == 0] = 1.0
     weighted.data = (weighted.data / norms[_row_ids(weighted)]).astype(np.float32)

@@ -26,6 +26,7 @@ from classement.corpus import taxonomy_examples
 from classement.errors import TrainingError
 from classement.evaluate import label_matrix, score_matrices
 from classement.features import FeatureParams, fit_featuriser, normalise_articles
+from classement.learners import ClassWeight, Learner, make_learner
 from classement.model import Classifier
 from classement.records import LabelledArticle
 from classement.relevance_learn import learn_relevance
@@ -34,9 +35,6 @@ from classement.text import NORMALISATION_VERSION
 
 FloatArray = npt.NDArray[np.float64]
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
-
-
-Learner = Literal["logreg", "svm", "nblr", "blend"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +49,19 @@ class TrainingParams:
     features: FeatureParams = field(default_factory=FeatureParams)
     learner: Learner = "blend"
     theme_learner: Learner | None = None
+    blend: tuple[Learner, ...] = ("nblr", "logreg")
     nb_alpha: float = 1.0
     c: float = 3.0
-    class_weight: Literal["balanced", "sqrt"] | None = "balanced"
+    class_weight: ClassWeight = "balanced"
+    #: per-label choice among these C (or class weights) by the inner CV's best F1
+    c_grid: tuple[float, ...] = ()
+    class_weight_grid: tuple[ClassWeight, ...] = ()
     folds: int = 5
     thresholds: Literal["cv", "fixed"] = "cv"
+    #: thresholds maximise F-beta on the inner CV (beta > 1 favours recall)
+    threshold_beta: float = 1.0
+    #: lower a threshold, if needed, until the inner CV predicts as many positives as there are
+    min_positive_rate: bool = False
     curator_weight: float = 3.0
     taxonomy_examples: bool = True
     min_positives: int = 3
@@ -194,17 +200,42 @@ def _fit_label(
     positives = int(y[:n_real].sum())
     if positives < params.min_positives or positives > n_real - params.min_positives:
         return _LabelFit(np.zeros(features.shape[1]), -10.0, 1.0, np.zeros(len(y)))
-    decisions = _out_of_fold_decisions(features, y, weight, params, groups)
-    slope, offset = _platt(decisions, y)
-    oof_proba = _sigmoid(slope * decisions + offset)
-    threshold = _best_threshold(oof_proba, y) if params.thresholds == "cv" else 0.5
-    learner = _learner(params, y).fit(features, y, sample_weight=weight)
+    candidates = [_calibrated(features, y, weight, p, groups) for p in _label_grid(params)]
+    params, slope, offset, oof_proba = max(candidates, key=lambda c: _f_score(c[3], y, params))
+    threshold = _threshold(oof_proba, y, params) if params.thresholds == "cv" else 0.5
+    learner = make_learner(params, y).fit(features, y, sample_weight=weight)
     return _LabelFit(
         weights=slope * learner.coef_.ravel(),
         intercept=float(slope * learner.intercept_[0] + offset),
         threshold=threshold,
         oof_proba=oof_proba,
     )
+
+
+def _label_grid(params: TrainingParams) -> list[TrainingParams]:
+    """The parameters a label chooses among (the default first: it wins ties)."""
+    c_values = dict.fromkeys((params.c, *params.c_grid))
+    weights = dict.fromkeys((params.class_weight, *params.class_weight_grid))
+    return [replace(params, c=c, class_weight=w) for c in c_values for w in weights]
+
+
+def _calibrated(
+    features: sp.csr_matrix,
+    y: npt.NDArray[np.bool_],
+    weight: FloatArray,
+    params: TrainingParams,
+    groups: npt.NDArray[np.str_] | None,
+) -> tuple[TrainingParams, float, float, FloatArray]:
+    """Platt scaling of out-of-fold decision values, and the probabilities it gives."""
+    decisions = _out_of_fold_decisions(features, y, weight, params, groups)
+    slope, offset = _platt(decisions, y)
+    return params, slope, offset, _sigmoid(slope * decisions + offset)
+
+
+def _f_score(proba: FloatArray, y: npt.NDArray[np.bool_], params: TrainingParams) -> float:
+    """The F1 of out-of-fold probabilities at the threshold they would be given."""
+    predicted = proba >= _best_threshold(proba, y, params.threshold_beta)
+    return float(2 * (predicted & y).sum() / max(predicted.sum() + y.sum(), 1))
 
 
 def _out_of_fold_decisions(
@@ -225,115 +256,11 @@ def _out_of_fold_decisions(
     )
     decisions = np.zeros(len(y))
     for train_rows, test_rows in folds.split(np.zeros(len(y)), y, groups):
-        learner = _learner(params, y[train_rows]).fit(
+        learner = make_learner(params, y[train_rows]).fit(
             features[train_rows], y[train_rows], sample_weight=weight[train_rows]
         )
         decisions[test_rows] = learner.decision_function(features[test_rows])
     return decisions
-
-
-def _learner(params: TrainingParams, y: npt.NDArray[np.bool_]) -> Any:
-    """A fresh binary learner for labels ``y``. liblinear's dual solver: far fewer
-    examples than features."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.svm import LinearSVC
-
-    if params.learner == "nblr":
-        return _NaiveBayesLogistic(params)
-    if params.learner == "blend":
-        return _Blend(params)
-    class_weight = _class_weight(params, y)
-    if params.learner == "svm":
-        return LinearSVC(C=params.c, class_weight=class_weight, random_state=params.random_state)
-    return LogisticRegression(
-        C=params.c,
-        class_weight=class_weight,
-        solver="liblinear",
-        dual=True,
-        max_iter=2000,
-        random_state=params.random_state,
-    )
-
-
-def _class_weight(
-    params: TrainingParams, y: npt.NDArray[np.bool_]
-) -> dict[bool, float] | str | None:
-    """``balanced`` weighs each class inversely to its frequency in this label's
-    examples; ``sqrt`` gives the positives the square root of that ratio only."""
-    if params.class_weight != "sqrt":
-        return params.class_weight
-    positives = max(int(y.sum()), 1)
-    return {False: 1.0, True: float(np.sqrt(max(len(y) - positives, 1) / positives))}
-
-
-class _FoldedLinear:
-    """A linear model whose weights are computed at fit: ``x·w + b``."""
-
-    def __init__(self, params: TrainingParams) -> None:
-        self.params = params
-        self.coef_: FloatArray = np.zeros((1, 0))
-        self.intercept_: FloatArray = np.zeros(1)
-
-    def decision_function(self, features: sp.csr_matrix) -> FloatArray:
-        decisions: FloatArray = np.asarray(features @ self.coef_[0]).ravel() + self.intercept_[0]
-        return decisions
-
-
-class _NaiveBayesLogistic(_FoldedLinear):
-    """Logistic regression on features scaled by their naive Bayes log-count ratio.
-
-    NB-LR (Wang & Manning, 2012, "Baselines and bigrams: simple, good sentiment
-    and topic classification"): each feature is multiplied by
-    ``log(P(f | positive) / P(f | negative))`` before fitting, which favours the
-    features that separate the classes and damps those common to both — for
-    themes, the words and character n-grams of the corpus's writing style rather
-    than of the subject. The scaling folds into the weights, so prediction stays
-    ``x·w + b`` and the saved model has the same arrays.
-    """
-
-    def fit(
-        self, features: sp.csr_matrix, y: npt.NDArray[np.bool_], sample_weight: FloatArray
-    ) -> _NaiveBayesLogistic:
-        ratio = _log_count_ratio(features, y, sample_weight, self.params.nb_alpha)
-        scaled = features @ sp.diags(ratio)
-        learner = _learner(replace(self.params, learner="logreg"), y).fit(
-            scaled, y, sample_weight=sample_weight
-        )
-        self.coef_ = learner.coef_ * ratio[None, :]
-        self.intercept_ = learner.intercept_
-        return self
-
-
-class _Blend(_FoldedLinear):
-    """The mean of the decision values of NB-LR and of a logistic regression.
-
-    Both are linear, so their mean is one linear model: ``(w₁ + w₂)/2``.
-    """
-
-    def fit(
-        self, features: sp.csr_matrix, y: npt.NDArray[np.bool_], sample_weight: FloatArray
-    ) -> _Blend:
-        parts = [
-            _learner(replace(self.params, learner=kind), y).fit(
-                features, y, sample_weight=sample_weight
-            )
-            for kind in ("nblr", "logreg")
-        ]
-        self.coef_ = (parts[0].coef_ + parts[1].coef_) / 2
-        self.intercept_ = (parts[0].intercept_ + parts[1].intercept_) / 2
-        return self
-
-
-def _log_count_ratio(
-    features: sp.csr_matrix, y: npt.NDArray[np.bool_], weight: FloatArray, alpha: float
-) -> FloatArray:
-    """Smoothed log ratio of each feature's (weighted) document frequency in both classes."""
-    binary = features.copy()
-    binary.data = np.ones_like(binary.data)
-    positive = np.asarray(binary.T @ (weight * y)).ravel() + alpha
-    negative = np.asarray(binary.T @ (weight * ~y)).ravel() + alpha
-    ratio: FloatArray = np.log((positive / positive.sum()) / (negative / negative.sum()))
-    return ratio
 
 
 def _platt(decisions: FloatArray, y: npt.NDArray[np.bool_]) -> tuple[float, float]:
@@ -344,12 +271,28 @@ def _platt(decisions: FloatArray, y: npt.NDArray[np.bool_]) -> tuple[float, floa
     return float(scaler.coef_[0, 0]), float(scaler.intercept_[0])
 
 
-def _best_threshold(proba: FloatArray, y: npt.NDArray[np.bool_]) -> float:
-    """The centre of the plateau of thresholds whose F1 is within 0.01 of the best."""
+def _threshold(proba: FloatArray, y: npt.NDArray[np.bool_], params: TrainingParams) -> float:
+    """The threshold of a label, from its out-of-fold probabilities."""
+    best = _best_threshold(proba, y, params.threshold_beta)
+    return min(best, _base_rate_threshold(proba, y)) if params.min_positive_rate else best
+
+
+def _base_rate_threshold(proba: FloatArray, y: npt.NDArray[np.bool_]) -> float:
+    """The highest threshold at which the predictions are at least as many as the
+    positives: held-out sites get less confident probabilities, so a threshold that
+    already under-predicts in the inner CV finds even fewer of them."""
+    counts = (proba[None, :] >= _THRESHOLD_GRID[:, None]).sum(axis=1)
+    enough = _THRESHOLD_GRID[counts >= y.sum()]
+    return float(enough.max()) if len(enough) else float(_THRESHOLD_GRID[0])
+
+
+def _best_threshold(proba: FloatArray, y: npt.NDArray[np.bool_], beta: float = 1.0) -> float:
+    """The centre of the plateau of thresholds whose F-beta is within 0.01 of the best."""
     predicted = proba[None, :] >= _THRESHOLD_GRID[:, None]
     tp = (predicted & y).sum(axis=1)
-    f1 = 2 * tp / np.maximum(predicted.sum(axis=1) + y.sum(), 1)
-    near_best = _THRESHOLD_GRID[f1 >= f1.max() - 0.01]
+    b2 = beta**2
+    f_beta = (1 + b2) * tp / np.maximum(predicted.sum(axis=1) + b2 * y.sum(), 1)
+    near_best = _THRESHOLD_GRID[f_beta >= f_beta.max() - 0.01]
     return float(np.median(near_best))
 
 

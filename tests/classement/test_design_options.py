@@ -6,11 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from classement import LabelledArticle, Taxonomy, load_model, save_model, train
 from classement.features import FeatureParams, fit_featuriser
+from classement.learners import Blend, make_learner
 from classement.records import Article
-from classement.train import TrainingParams
+from classement.train import TrainingParams, _best_threshold, _threshold
 
 DOCS = [
     Article("1", "Les données des usagers", "Des algorithmes traitent les données."),
@@ -66,3 +68,43 @@ def test_inner_groups_change_only_the_calibration_folds(
     assert plain.featuriser.word_terms == grouped.featuriser.word_terms
     assert not np.array_equal(plain.thresholds, grouped.thresholds)
     assert np.array_equal(grouped.weights, again.weights)
+
+
+def test_blend_of_three_learners_is_the_mean_of_their_decisions() -> None:
+    rows = [[1, 1, 0]] * 6 + [[0, 1, 1]] * 6
+    features = sp.csr_matrix(np.array(rows, dtype=np.float64))
+    y = np.array([True] * 6 + [False] * 6)
+    weight = np.ones(12)
+    params = TrainingParams(blend=("nblr", "logreg", "nb"))
+    blend = Blend(params).fit(features, y, sample_weight=weight)
+    parts = [
+        make_learner(replace(params, learner=k), y).fit(features, y, weight) for k in params.blend
+    ]
+    mean = np.mean([part.decision_function(features) for part in parts], axis=0)
+    assert np.allclose(blend.decision_function(features), mean)
+    assert (mean[:6] > 0).all() and (mean[6:] < 0).all()
+
+
+def test_recall_leaning_thresholds_are_lower() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.random(400) < 0.2
+    proba = np.clip(0.3 * y + rng.normal(0.3, 0.15, 400), 0, 1)
+    assert _best_threshold(proba, y, beta=1.5) < _best_threshold(proba, y)
+
+
+def test_minimum_positive_rate_lowers_a_threshold_that_under_predicts() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.random(400) < 0.1
+    proba = np.clip(0.2 * y + rng.normal(0.25, 0.2, 400), 0, 1)
+    plain = _threshold(proba, y, TrainingParams())
+    floored = _threshold(proba, y, TrainingParams(min_positive_rate=True))
+    assert (proba >= plain).sum() < y.sum() <= (proba >= floored).sum()
+
+
+def test_raw_term_frequency_weighs_repeated_words_more() -> None:
+    params = FeatureParams(min_df=1, char_ngrams=None, word_bigrams=False, title_repeat=1)
+    article = [Article("r", "", "cnil cnil cnil budget")]
+    column = fit_featuriser(DOCS + article, params).word_terms.index("cnil")
+    sublinear = fit_featuriser(DOCS + article, params).transform(article)
+    raw = fit_featuriser(DOCS + article, replace(params, sublinear_tf=False)).transform(article)
+    assert raw[0, column] > sublinear[0, column]

@@ -5,7 +5,8 @@ import scipy.sparse as sp
 
 from classement import Classifier, LabelledArticle, Taxonomy
 from classement.corpus import taxonomy_examples
-from classement.train import TrainingParams, _label_params, _NaiveBayesLogistic
+from classement.learners import NaiveBayesLogistic
+from classement.train import TrainingParams, _label_params
 
 
 def test_themes_and_jobs_can_have_different_learners() -> None:
@@ -21,7 +22,7 @@ def test_nblr_favours_features_that_separate_the_classes_and_stays_linear() -> N
     rows = [[1, 1, 0]] * 6 + [[0, 1, 1]] * 6
     features = sp.csr_matrix(np.array(rows, dtype=np.float64))
     y = np.array([True] * 6 + [False] * 6)
-    learner = _NaiveBayesLogistic(TrainingParams()).fit(features, y, sample_weight=np.ones(12))
+    learner = NaiveBayesLogistic(TrainingParams()).fit(features, y, sample_weight=np.ones(12))
     coef = learner.coef_[0]
     assert coef[0] > abs(coef[1]) and coef[2] < -abs(coef[1])
     decisions = learner.decision_function(features)
