@@ -33,6 +33,7 @@ def test_curator_logs_in_selects_and_sees_the_edition(
         expect(page.get_by_role("heading", level=1)).to_contain_text(
             "semaine 20, du 11 au 17 mai 2026"
         )
+        page.wait_for_load_state("load")  # the keys need the page's script
 
         page.keyboard.press("j")  # keyboard navigation between cards
         page.keyboard.press("j")
@@ -70,6 +71,7 @@ def test_keyboard_triage_retains_rejects_and_undoes(
         page.get_by_label("Mot de passe").fill(PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("semaine 20")
+        page.wait_for_load_state("load")  # the keys need the page's script
         page.keyboard.press("?")
         expect(page.get_by_role("heading", name="Raccourcis clavier")).to_be_visible()
         page.keyboard.press("j")  # the most relevant article: the CNIL story

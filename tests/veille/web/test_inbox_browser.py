@@ -67,6 +67,7 @@ def open_inbox(browser, live_url: str, width: int = 1280, height: int = 900):  #
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_selector("[data-card]")
+    page.wait_for_load_state("load")  # the keys need the page's script
     page.evaluate("window.__marker = 'même page'")
     return page
 
