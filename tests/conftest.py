@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
+from tests.newsletter.smtp_server import RecordingHandler, smtp_server
 from veille.settings import Settings
 
 # Test servers listen on loopback, which the collector refuses by default.
@@ -139,3 +140,10 @@ def cli_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[RecordingHandler, int]]:
+    """A real SMTP server on 127.0.0.1: (handler recording messages, port)."""
+    with smtp_server() as server:
+        yield server

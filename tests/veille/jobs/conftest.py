@@ -2,7 +2,6 @@
 
 import dataclasses
 import shutil
-from collections.abc import Iterator
 from datetime import datetime
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -13,7 +12,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import User
-from tests.newsletter.smtp_server import RecordingHandler, smtp_server
+from tests.newsletter.smtp_server import RecordingHandler
 from veille.scheduler import VeilleScheduler, build_scheduler
 from veille.settings import Settings
 
@@ -31,13 +30,6 @@ class SteppedScheduler(BaseScheduler):  # type: ignore[misc]
 
     def step(self) -> None:
         self._process_jobs()
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[RecordingHandler, int]]:
-    """A real SMTP server on 127.0.0.1: (handler recording messages, port)."""
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture(scope="session")

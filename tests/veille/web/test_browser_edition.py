@@ -2,7 +2,6 @@
 « M'envoyer un test », publish with its confirmation, send now and follow it to the report."""
 
 import dataclasses
-from collections.abc import Iterator
 from html import unescape
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.engine import session_scope
 from db.models import Subscriber
 from db.repos.curation import select_article
-from tests.newsletter.smtp_server import RecordingHandler, smtp_server
+from tests.newsletter.smtp_server import RecordingHandler
 from tests.veille.web.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -31,12 +30,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Chromium absent ({CHROMIUM})"),
 ]
 READERS = [f"agent.{n}@grandreims.fr" for n in range(6)]
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[RecordingHandler, int]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

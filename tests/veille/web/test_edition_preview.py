@@ -3,25 +3,18 @@ message to the signed-in curator, through a real SMTP server."""
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from html import unescape
 
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.newsletter.smtp_server import RecordingHandler, smtp_server
+from tests.newsletter.smtp_server import RecordingHandler
 from tests.veille.web.conftest import CURATOR_EMAIL, WEEK, Client
 from veille.settings import Settings
 from veille.web.app import create_app
 
 EDITION = f"/edition?week={WEEK}"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[RecordingHandler, int]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
 from db.models import Delivery, Edition, EditionSend, Subscriber
-from tests.newsletter.smtp_server import RecordingHandler, smtp_server
+from tests.newsletter.smtp_server import RecordingHandler
 from tests.veille.web.conftest import ADMIN_EMAIL, WEEK, Client, open_client
 from tests.veille.web.test_edition_preview import EDITION
 from tests.veille.web.test_edition_preview import select as select_article
@@ -27,12 +27,6 @@ from veille.web.app import create_app
 
 SEND = f"/edition/envoi?week={WEEK}"
 READERS = ["agent.un@grandreims.fr", "agent.deux@grandreims.fr", "referente@grandreims.fr"]
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[RecordingHandler, int]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

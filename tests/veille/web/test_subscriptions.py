@@ -4,7 +4,6 @@ import csv
 import dataclasses
 import io
 import re
-from collections.abc import Iterator
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -18,19 +17,13 @@ from db.models import Subscriber
 from db.repos import subscribers as repo
 from newsletter.delivery import SmtpConfig, SmtpSender
 from tests.newsletter.factories import sample_week, send_week, subscriber
-from tests.newsletter.smtp_server import RecordingHandler, smtp_server
+from tests.newsletter.smtp_server import RecordingHandler
 from tests.veille.web.conftest import ADMIN_EMAIL, CHROMIUM, CHROMIUM_ARGS, Client
 from veille.newsletter_config import signer
 from veille.settings import Settings
 from veille.web.app import create_app
 
 LINK = re.compile(r"https?://\S+/abonnement/\S+")
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[RecordingHandler, int]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture
