@@ -20,9 +20,11 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import insert
@@ -119,7 +121,9 @@ async def timed(
     return clock.figures(name)
 
 
-async def measure(settings: Settings, factory) -> dict[str, float]:  # type: ignore[no-untyped-def]
+@asynccontextmanager
+async def signed_in(settings: Settings, factory) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    """A client of the app in this process, signed in as the bench's curator."""
     app = create_app(settings, factory)
     transport = httpx.ASGITransport(app=app, client=("192.0.2.10", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -127,6 +131,11 @@ async def measure(settings: Settings, factory) -> dict[str, float]:  # type: ign
         assert token is not None
         await client.post("/login", data={"csrf_token": token.group(1), "email": EMAIL,
                                           "password": PASSWORD})  # fmt: skip
+        yield client
+
+
+async def measure(settings: Settings, factory) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    async with signed_in(settings, factory) as client:
         figures: dict[str, float] = {}
         for name, path in PAGES.items():
             figures |= await timed(client, name, path)
@@ -149,30 +158,48 @@ async def triage(client: httpx.AsyncClient) -> dict[str, float]:
     return one.figures("triage_action") | bulk.figures("triage_bulk_25")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="veille-inbox-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'inbox.db'}"
+@contextmanager
+def filled_database(articles: int, name: str) -> Iterator[tuple[Settings, Any, float]]:
+    """A migrated SQLite database in a temporary folder, filled by ``populate``:
+    its settings, its session factory and the seconds the filling took."""
+    with tempfile.TemporaryDirectory(prefix=f"veille-{name}-") as tmp:
+        url = f"sqlite:///{Path(tmp) / f'{name}.db'}"
         engine = make_engine(url)
         upgrade(engine)
         factory = make_session_factory(engine)
         started = time.perf_counter()
-        populate(factory, args.articles)
+        populate(factory, articles)
         filled = time.perf_counter() - started
         settings = Settings(
             database_url=url, secret_key="clé du banc d'essai, jamais utilisée en production"
         )
-        figures = {"articles": args.articles, "fill_seconds": filled}
-        figures |= asyncio.run(measure(settings, factory))
-        engine.dispose()
-    if args.json:
+        try:
+            yield settings, factory, filled
+        finally:
+            engine.dispose()
+
+
+def arguments(description: str | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true")
+    return parser.parse_args()
+
+
+def show(figures: dict[str, Any], as_json: bool) -> None:
+    if as_json:
         print(json.dumps(figures))
         return
     for key, value in figures.items():
         print(f"{key:>24} : {value:.1f}" if isinstance(value, float) else f"{key:>24} : {value}")
+
+
+def main() -> None:
+    args = arguments(__doc__)
+    with filled_database(args.articles, "inbox") as (settings, factory, filled):
+        figures = {"articles": args.articles, "fill_seconds": filled}
+        figures |= asyncio.run(measure(settings, factory))
+    show(figures, args.json)
 
 
 if __name__ == "__main__":

@@ -9,24 +9,17 @@ the email preview of the whole edition, the preview as a referent profile,
 and the edition page; median of 5 requests (after one warm-up).
 """
 
-import argparse
 import asyncio
-import json
 import sys
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 
-import httpx
 from sqlalchemy import select
 
-from bench.bench_inbox import _CSRF, EMAIL, PASSWORD, populate, timed
-from db.engine import make_engine, make_session_factory, session_scope
-from db.migrate import upgrade
+from bench.bench_inbox import arguments, filled_database, show, signed_in, timed
+from db.engine import session_scope
 from db.models import Article, Edition, EditionItem
 from newsletter.weeks import week_of
 from veille.settings import Settings
-from veille.web.app import create_app
 
 SECTIONS = ("juridique", "technique", "social")
 
@@ -52,13 +45,7 @@ def curate(factory, week: str, start: datetime, end: datetime) -> int:  # type: 
 
 
 async def measure(settings: Settings, factory, week: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    app = create_app(settings, factory)
-    transport = httpx.ASGITransport(app=app, client=("192.0.2.10", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        token = _CSRF.search((await client.get("/login")).text)
-        assert token is not None
-        await client.post("/login", data={"csrf_token": token.group(1), "email": EMAIL,
-                                          "password": PASSWORD})  # fmt: skip
+    async with signed_in(settings, factory) as client:
         whole = f"/edition/apercu?week={week}"
         await client.get(whole)  # warm-up: templates compiled, caches filled
         return {
@@ -69,19 +56,8 @@ async def measure(settings: Settings, factory, week: str) -> dict[str, float]:  
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="veille-preview-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'preview.db'}"
-        engine = make_engine(url)
-        upgrade(engine)
-        factory = make_session_factory(engine)
-        populate(factory, args.articles)
-        settings = Settings(
-            database_url=url, secret_key="clé du banc d'essai, jamais utilisée en production"
-        )
+    args = arguments(__doc__)
+    with filled_database(args.articles, "preview") as (settings, factory, _):
         week = week_of(datetime.now(UTC), settings.timezone)
         start, end = week.bounds(settings.timezone)
         figures: dict[str, float | int] = {"articles": args.articles}
@@ -93,12 +69,7 @@ def main() -> None:
                 )).all()
             )  # fmt: skip
         figures |= asyncio.run(measure(settings, factory, str(week)))
-        engine.dispose()
-    if args.json:
-        print(json.dumps(figures))
-        return
-    for key, value in figures.items():
-        print(f"{key:>20} : {value:.1f}" if isinstance(value, float) else f"{key:>20} : {value}")
+    show(figures, args.json)
 
 
 if __name__ == "__main__":
