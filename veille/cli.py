@@ -12,6 +12,8 @@ traceback.
 import gc
 import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -50,7 +52,8 @@ class VeilleGroup(click.Group):
         if target is None:
             return None
         module, attribute = target.split(":")
-        command: click.Command = getattr(importlib.import_module(module), attribute)
+        with _garbage_collector_paused():
+            command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -64,6 +67,26 @@ class VeilleGroup(click.Group):
             if _is_database_unreachable(error):
                 raise UserError(f"base de données injoignable : {error.args[0]}") from error
             raise
+
+
+@contextmanager
+def _garbage_collector_paused() -> Iterator[None]:
+    """Import a command's libraries without the garbage collector.
+
+    Imports create hundreds of thousands of objects and no garbage, yet each
+    few hundred allocations start a collection that walks the young objects,
+    and the rarer full ones walk them all: a fifth of the start-up time of
+    ``veille collect``. The imported objects are then frozen, so that the
+    collections of the command's own work leave them out too.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _is_database_unreachable(error: Exception) -> bool:

@@ -8,6 +8,20 @@ pipeline ─▶ one ``CollectOutcome`` per source
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+
+class _PickledByFields:
+    """Pickled as ``(class, field values)``: a parse worker sends thousands of these.
+
+    A frozen dataclass with slots pickles its state as a list, which is
+    restored field by field through ``dataclasses.fields()``, twice as slow.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return type(self), tuple(getattr(self, name) for name in self.__slots__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +50,7 @@ class NotModified:
 
 
 @dataclass(frozen=True, slots=True)
-class Fingerprint:
+class Fingerprint(_PickledByFields):
     """What near-duplicate detection keeps of an article (see ``collect.dedup``).
 
     Packed 32-bit hashes rather than sets of words: a pass keeps one per
@@ -49,7 +63,7 @@ class Fingerprint:
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(_PickledByFields):
     """One feed entry, normalised: canonical URL, clean HTML, UTC date."""
 
     guid: str
@@ -66,7 +80,7 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
-class ParsedFeed:
+class ParsedFeed(_PickledByFields):
     """A parsed feed: its entries and what it says about itself."""
 
     title: str | None

@@ -159,3 +159,16 @@ def test_unreachable_database_is_one_line(
     result = run("stats", "--json")
     assert result.exit_code == 1
     assert result.output.startswith("Erreur : base de données injoignable")
+
+
+def test_commands_run_with_the_garbage_collector_on_after_their_imports() -> None:
+    """Imports pause it (start-up speed); a long-running command must not stay without it."""
+    script = (
+        "import gc, click; from veille.cli import main\n"
+        "ctx = click.Context(main)\n"
+        "for name in ('collect', 'worker', 'serve'):\n"
+        "    assert main.get_command(ctx, name) is not None and gc.isenabled(), name\n"
+        "print('ok')"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -1,6 +1,10 @@
 """``veille collect`` and ``veille sources health``, run as an administrator would."""
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,3 +98,32 @@ def test_sources_health(catalogue: Path) -> None:
     assert "Santé des sources" in result.output
     for expected in ("Flux absent", "en échec", "HTTP 404", "Bon flux", "ok"):
         assert expected in result.output
+
+
+def test_collect_on_a_terminal_draws_a_progress_bar_then_the_summary(catalogue: Path) -> None:
+    """On a terminal only: a timer's run (no terminal) does not even load the bar's library."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "veille", "collect", "--no-classify"],
+        stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
+        env=os.environ | {"COLUMNS": "120", "TERM": "xterm"},
+    )  # fmt: skip
+    os.close(follower)
+    output = _read_all(leader)
+    assert process.wait(timeout=60) == 0, output
+    assert "Collecte" in output  # the bar, redrawn then erased
+    assert "3 source(s) : 2 nouveau(x)" in output and "HTTP 404" in output
+
+
+def _read_all(descriptor: int) -> str:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(descriptor, 65536)
+        except OSError:  # the terminal's other end closed: the program ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(descriptor)
+    return b"".join(chunks).decode("utf-8", "replace")

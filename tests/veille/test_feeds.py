@@ -1,5 +1,6 @@
 """Feed parsing on real files from tests/data/feeds."""
 
+import pickle
 from datetime import UTC, datetime
 
 import pytest
@@ -115,3 +116,12 @@ def test_entries_without_link_or_date_get_a_stable_guid() -> None:
     assert first.guid == again.guid and first.guid.startswith("hash:")
     assert first.title == "Une simple brève sans titre ni lien."
     assert first.published_estimated and first.url is None
+
+
+def test_a_parsed_feed_crosses_from_a_parse_worker_unchanged() -> None:
+    parsed = parse("rss2.xml")
+
+    received = pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+
+    assert received == parsed and received.entries
+    assert received.entries[0].fingerprint == parsed.entries[0].fingerprint

@@ -3,7 +3,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from veille.collect.normalise import canonical_url, clean_html, html_to_text, language_code, to_utc
+from veille.collect.normalise import (
+    MAX_HTML_DEPTH,
+    TRUNCATED_MARK,
+    canonical_url,
+    clean_html,
+    html_to_text,
+    language_code,
+    to_utc,
+)
 
 NOW = datetime(2026, 11, 10, tzinfo=UTC)
 
@@ -57,3 +65,13 @@ def test_language_code() -> None:
     assert language_code(None, "fr-FR", "en") == "fr"
     assert language_code("EN_us") == "en"
     assert language_code("", None) is None
+
+
+@pytest.mark.parametrize(("levels", "cut"), [(MAX_HTML_DEPTH, False), (MAX_HTML_DEPTH + 1, True)])
+def test_nesting_is_cut_just_past_the_depth_limit(levels: int, cut: bool) -> None:
+    nested = "<div>" * levels + "fin" + "</div>" * levels
+
+    cleaned = clean_html(nested)
+
+    assert (TRUNCATED_MARK in cleaned) is cut
+    assert ("fin" in cleaned) is not cut

@@ -120,6 +120,8 @@ def bounded_html(fragment: str) -> str:
     cut = len(fragment) > MAX_HTML_CHARS
     if cut:
         fragment = fragment[:MAX_HTML_CHARS]
+    elif fragment.count("<") <= MAX_HTML_DEPTH:
+        return fragment  # too few tags to nest that deep: no scan (most summaries)
     depth = 0
     for tag in _START_OR_END_TAG.finditer(fragment):
         closing, name = tag.group(1), tag.group(2).lower()

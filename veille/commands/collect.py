@@ -1,17 +1,16 @@
-"""``veille collect``: one collection pass, a progress bar, then a summary.
+"""``veille collect``: one collection pass, a progress bar on a terminal, then a summary.
 
 The table lists the sources worth a look (something new or changed, a
 warning, a failure, a skip); ``--verbose`` lists them all. One line sums up.
 """
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from veille.commands._context import AppContext, pass_app, sources_option
 from veille.commands.collect_end import (
@@ -23,7 +22,14 @@ from veille.commands.collect_end import (
     sigterm_as_interrupt,
 )
 
+# The pass's libraries (SQLAlchemy, httpx) load with this module, which the
+# command group imports without garbage collection (``veille.cli``).
+from veille.pipeline import collect_once, select_specs
+
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from veille.types import CollectOutcome
 
 
@@ -55,31 +61,25 @@ def collect(
     130 si la collecte est interrompue (Ctrl-C, SIGTERM) : ce qui était en
     cours d'écriture est enregistré et le travail fait est résumé.
     """
-    from veille.pipeline import collect_once, select_specs
-
     _path, specs = app.catalogue(sources_path)
     total = len(select_specs(specs, only))
     factory = app.session_factory()
-    console = Console(width=max(Console().width, 120))
     done: list[CollectOutcome] = []
     try:
-        with sigterm_as_interrupt(), _progress(console) as progress:
-            task = progress.add_task("Collecte", total=total, new=0)
+        with sigterm_as_interrupt(), _progress(total) as advance_bar:
 
             def advance(outcome: "CollectOutcome") -> None:
                 done.append(outcome)
-                added = len(outcome.new_article_ids)
-                new = progress.tasks[0].fields["new"] + added
-                progress.update(task, advance=1, new=new)
+                advance_bar(outcome)
 
             outcomes = collect_once(
                 app.settings, factory, specs, only=only or None, on_progress=advance
             )
     except KeyboardInterrupt:
-        _report(console, done, verbose)
+        _report(done, verbose)
         click.echo(interrupted_line(len(done), total))
         raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-    _report(console, outcomes, verbose)
+    _report(outcomes, verbose)
     new_ids = [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
     if not no_classify:
         _classify(app, new_ids)
@@ -88,24 +88,45 @@ def collect(
         raise click.exceptions.Exit(EXIT_ALL_FAILED)
 
 
-def _report(console: Console, outcomes: Sequence["CollectOutcome"], verbose: bool) -> None:
+def _report(outcomes: Sequence["CollectOutcome"], verbose: bool) -> None:
     """The sources that changed, warned or failed (all with --verbose), then one summary line."""
     shown = outcomes if verbose else [outcome for outcome in outcomes if noteworthy(outcome)]
     if shown:
-        console.print(summary_table(shown))
-    console.print(totals_line(outcomes))
+        _console().print(summary_table(shown))
+    click.echo(totals_line(outcomes))
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(
+def _console() -> "Console":
+    from rich.console import Console
+
+    return Console(width=max(Console().width, 120))
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[["CollectOutcome"], None]]:
+    """A progress bar on a terminal; nothing otherwise (a timer, a pipe), nor rich loaded."""
+    if not sys.stdout.isatty():
+        yield lambda _outcome: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("sources · {task.fields[new]} nouveaux articles"),
         TimeElapsedColumn(),
-        console=console,
+        console=_console(),
         transient=True,
     )
+    with bar:
+        task = bar.add_task("Collecte", total=total, new=0)
+
+        def advance(outcome: "CollectOutcome") -> None:
+            new = bar.tasks[0].fields["new"] + len(outcome.new_article_ids)
+            bar.update(task, advance=1, new=new)
+
+        yield advance
 
 
 def _classify(app: AppContext, new_ids: Sequence[int]) -> None:
@@ -146,7 +167,9 @@ def noteworthy(outcome: "CollectOutcome") -> bool:
     return True
 
 
-def summary_table(outcomes: Sequence["CollectOutcome"]) -> Table:
+def summary_table(outcomes: Sequence["CollectOutcome"]) -> "Table":
+    from rich.table import Table
+
     from veille.types import Collected
 
     table = Table(title="Résultat de la collecte")
