@@ -149,6 +149,14 @@ DESIGNS: dict[str, Design] = {
     "current_blend_nblr_2_3": _current(blend=("nblr", "nblr", "logreg")),
     "current_blend_logreg_2_3": _current(blend=("nblr", "logreg", "logreg")),
     "current_chain_themes_jobs": Design(TrainingParams(), chain_scale=1.0),
+    # fourth round: the single changes that won, together
+    "current_chars_3_5+nb_alpha_0.5": _current(
+        nb_alpha=0.5, features=replace(FeatureParams(), char_ngrams=(3, 5))
+    ),
+    # fifth round, on the shipped defaults with character 3- to 5-grams
+    "current_max_char_features_240k": _current_features(max_char_features=240_000),
+    "current_max_word_features_120k": _current_features(max_word_features=120_000),
+    "current_chars_2_5": _current_features(char_ngrams=(2, 5)),
     "current_min_positive_rate": _current(min_positive_rate=True),
     "current_blend+ridge+min_positive_rate": _current(
         blend=("nblr", "logreg", "ridge"), min_positive_rate=True

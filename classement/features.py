@@ -57,7 +57,7 @@ class FeatureParams:
     word_bigrams: bool = True
     min_df: int = 2
     max_word_features: int = 60_000
-    char_ngrams: tuple[int, int] | None = (3, 4)
+    char_ngrams: tuple[int, int] | None = (3, 5)
     char_bits: int = 20
     max_char_features: int = 120_000
     char_weight: float = 1.0
