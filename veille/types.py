@@ -21,7 +21,8 @@ class _PickledByFields:
     __slots__ = ()
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return type(self), tuple(getattr(self, name) for name in self.__slots__)
+        fields: tuple[str, ...] = type(self).__slots__  # the dataclass's, in field order
+        return type(self), tuple(getattr(self, name) for name in fields)
 
 
 @dataclass(frozen=True, slots=True)
