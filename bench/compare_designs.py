@@ -155,7 +155,6 @@ DESIGNS: dict[str, Design] = {
     ),
     # fifth round, on the shipped defaults with character 3- to 5-grams
     "current_max_char_features_240k": _current_features(max_char_features=240_000),
-    "current_max_word_features_120k": _current_features(max_word_features=120_000),
     "current_chars_2_5": _current_features(char_ngrams=(2, 5)),
     "current_min_positive_rate": _current(min_positive_rate=True),
     "current_blend+ridge+min_positive_rate": _current(
