@@ -130,7 +130,7 @@ def ours(sources: Path, database: Path) -> None:
     """Our side, in its own process: schema first, then the timed passes."""
     from bench_dedup import bench_settings
 
-    from db.engine import make_engine, make_session_factory
+    from db.engine import make_engine
     from db.migrate import upgrade
     from veille.catalogue import load_catalogue
     from veille.pipeline import collect_once
@@ -139,14 +139,13 @@ def ours(sources: Path, database: Path) -> None:
     url = f"sqlite:///{database}"
     engine = make_engine(url)
     upgrade(engine)
-    factory = make_session_factory(engine)
     specs = load_catalogue(sources)
     settings = bench_settings(url)
     started = time.perf_counter()
-    cold = collect_once(settings, factory, specs)
+    cold = collect_once(settings, engine, specs)
     cold_time = time.perf_counter() - started
     started = time.perf_counter()
-    warm = collect_once(settings, factory, specs)
+    warm = collect_once(settings, engine, specs)
     warm_time = time.perf_counter() - started
     new = sum(o.value.new for o in cold if isinstance(o.value, Collected))
     failed = [o.source for o in cold if not isinstance(o.value, Collected)]

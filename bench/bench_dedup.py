@@ -66,7 +66,7 @@ def collect_corpus(corpus: Path, feeds: int, database: Path) -> tuple[list, floa
     """Serve the corpus on loopback and collect it once; returns the article rows."""
     from sqlalchemy import select
 
-    from db.engine import make_engine, make_session_factory
+    from db.engine import engine_of, make_engine, make_session_factory
     from db.migrate import upgrade
     from db.models import Article
     from veille.catalogue import SourceSpec
@@ -88,7 +88,7 @@ def collect_corpus(corpus: Path, feeds: int, database: Path) -> tuple[list, floa
             for i in range(feeds)
         ]
         started = time.perf_counter()
-        collect_once(bench_settings(url), factory, specs)
+        collect_once(bench_settings(url), engine_of(factory), specs)
         elapsed = time.perf_counter() - started
         with factory() as session:
             rows = list(session.execute(select(Article.id, Article.guid, Article.duplicate_of_id)))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from db.engine import make_engine, make_session_factory, session_scope
+from db.engine import engine_of, make_engine, make_session_factory, session_scope
 from db.migrate import upgrade
 from db.repos.users import add_or_update
 from newsletter.weeks import week_of
@@ -80,7 +80,12 @@ def main() -> None:
         factory = make_session_factory(engine)
         url = f"http://127.0.0.1:{server.server_address[1]}/flux"
         started = time.perf_counter()
-        collect_once(settings, factory, [SourceSpec(kind="feed", name="Piège", url=url)], workers=0)
+        collect_once(
+            settings,
+            engine_of(factory),
+            [SourceSpec(kind="feed", name="Piège", url=url)],
+            workers=0,
+        )
         collected = time.perf_counter() - started
         with session_scope(factory) as session:
             add_or_update(session, "banc@exemple.fr", "curator", hash_password(PASSWORD))

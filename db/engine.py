@@ -1,15 +1,21 @@
-"""Engine and session construction; SQLite gets WAL and foreign keys."""
+"""Engine and session construction; SQLite gets WAL and foreign keys.
+
+The ORM is imported only when a session factory is made: a collection pass
+with nothing new runs on Core connections (``connection_scope``) alone.
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import DatabaseBusy, DbError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///veille.db"
 URL_EXAMPLES = "sqlite:///veille.db ou postgresql+psycopg://utilisateur:motdepasse@hôte/base"
@@ -57,12 +63,22 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine) -> "sessionmaker[Session]":
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def engine_of(factory: "sessionmaker[Session]") -> Engine:
+    """The engine a session factory was made with (``make_session_factory``)."""
+    engine = factory.kw["bind"]
+    if not isinstance(engine, Engine):
+        raise TypeError(f"session factory bound to {engine!r}, not an engine")
+    return engine
+
+
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+def session_scope(factory: "sessionmaker[Session]") -> Iterator["Session"]:
     """One unit of work: commit on success, roll back on any error.
 
     A SQLite lock held by another connection past the busy timeout becomes
@@ -74,11 +90,26 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.commit()
     except BaseException as error:
         session.rollback()
-        if is_locked(error):
-            raise DatabaseBusy() from error
+        _raise_busy_if_locked(error)
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def connection_scope(engine: Engine) -> Iterator[Connection]:
+    """``session_scope`` for Core statements: one transaction, committed on success."""
+    try:
+        with engine.begin() as connection:
+            yield connection
+    except BaseException as error:
+        _raise_busy_if_locked(error)
+        raise
+
+
+def _raise_busy_if_locked(error: BaseException) -> None:
+    if is_locked(error):
+        raise DatabaseBusy() from error
 
 
 def is_locked(error: BaseException) -> bool:

@@ -12,13 +12,11 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
-    CheckConstraint,
     Date,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -26,17 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db import tables
+from db.tables import one_of
 from db.types import UTCDateTime, utcnow
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-SOURCE_KINDS = ("feed", "page")
 ARTICLE_KINDS = ("article", "regulation_update")
 ARTICLE_STATUSES = ("new", "selected", "rejected", "archived")
 LABEL_KINDS = ("theme", "job")
@@ -51,13 +42,8 @@ OBLIGATION_STATUSES = ("active", "superseded", "hidden")
 OBLIGATION_ORIGINS = ("extracted", "curator")
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
-    allowed = ", ".join(f"'{value}'" for value in values)
-    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
-
-
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    metadata = tables.metadata
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime,
         dict[str, Any]: JSON,
@@ -66,49 +52,46 @@ class Base(DeclarativeBase):
 
 
 class Source(Base):
-    """A feed or a watched page, with its fetch and schedule state."""
+    """A feed or a watched page, with its fetch and schedule state (``tables.sources``)."""
 
-    __tablename__ = "sources"
-    __table_args__ = (_one_of("kind", SOURCE_KINDS),)
+    __table__ = tables.sources
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    url: Mapped[str] = mapped_column(Text)
-    catalogue_url: Mapped[str] = mapped_column(Text)
-    site_url: Mapped[str | None] = mapped_column(Text)
-    title: Mapped[str | None] = mapped_column(Text)
-    category: Mapped[str | None] = mapped_column(String(200))
-    language: Mapped[str | None] = mapped_column(String(10))
-    interval_seconds: Mapped[int] = mapped_column(Integer)
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    in_catalogue: Mapped[bool] = mapped_column(Boolean, default=True)
-    disabled_by: Mapped[str | None] = mapped_column(String(20))
-    disabled_reason: Mapped[str | None] = mapped_column(Text)
-    fulltext: Mapped[bool] = mapped_column(Boolean, default=False)
-    hints: Mapped[list[str]] = mapped_column(default=list)
-    authority: Mapped[str | None] = mapped_column(String(200))
-    selector: Mapped[str | None] = mapped_column(Text)
-    ignore_patterns: Mapped[list[str]] = mapped_column(default=list)
-    etag: Mapped[str | None] = mapped_column(Text)
-    last_modified: Mapped[str | None] = mapped_column(Text)
-    hint_seconds: Mapped[int | None] = mapped_column(Integer)
+    id: Mapped[int]
+    kind: Mapped[str]
+    name: Mapped[str]
+    url: Mapped[str]
+    catalogue_url: Mapped[str]
+    site_url: Mapped[str | None]
+    title: Mapped[str | None]
+    category: Mapped[str | None]
+    language: Mapped[str | None]
+    interval_seconds: Mapped[int]
+    enabled: Mapped[bool]
+    in_catalogue: Mapped[bool]
+    disabled_by: Mapped[str | None]
+    disabled_reason: Mapped[str | None]
+    fulltext: Mapped[bool]
+    hints: Mapped[list[str]]
+    authority: Mapped[str | None]
+    selector: Mapped[str | None]
+    ignore_patterns: Mapped[list[str]]
+    etag: Mapped[str | None]
+    last_modified: Mapped[str | None]
+    hint_seconds: Mapped[int | None]
     last_fetched_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     last_failure_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
-    selector_misses: Mapped[int] = mapped_column(Integer, default=0)
-    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
-    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None]
+    consecutive_failures: Mapped[int]
+    selector_misses: Mapped[int]
+    next_due_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None]
     lease_expires_at: Mapped[datetime | None]
     retry_after_until: Mapped[datetime | None]
-    last_warning: Mapped[str | None] = mapped_column(Text)
-    # A feed address that started answering an HTML page: the one feed that
-    # page leads to on the same site, adopted only by an administrator.
-    suggested_url: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    last_warning: Mapped[str | None]
+    suggested_url: Mapped[str | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
     articles: Mapped[list["Article"]] = relationship(back_populates="source")
 
@@ -118,8 +101,8 @@ class Article(Base):
 
     __tablename__ = "articles"
     __table_args__ = (
-        _one_of("kind", ARTICLE_KINDS),
-        _one_of("status", ARTICLE_STATUSES),
+        one_of("kind", ARTICLE_KINDS),
+        one_of("status", ARTICLE_STATUSES),
         UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),
         Index("ix_articles_collected_at", "collected_at"),
         Index("ix_articles_published_at", "published_at"),
@@ -160,8 +143,8 @@ class Label(Base):
 
     __tablename__ = "labels"
     __table_args__ = (
-        _one_of("kind", LABEL_KINDS),
-        _one_of("origin", LABEL_ORIGINS),
+        one_of("kind", LABEL_KINDS),
+        one_of("origin", LABEL_ORIGINS),
         UniqueConstraint("article_id", "label", "origin", name="uq_labels_article_label_origin"),
     )
 
@@ -223,8 +206,8 @@ class Obligation(Base):
 
     __tablename__ = "obligations"
     __table_args__ = (
-        _one_of("status", OBLIGATION_STATUSES),
-        _one_of("origin", OBLIGATION_ORIGINS),
+        one_of("status", OBLIGATION_STATUSES),
+        one_of("origin", OBLIGATION_ORIGINS),
         Index("ix_obligations_due_on", "due_on"),
     )
 
@@ -259,7 +242,7 @@ class Edition(Base):
     """The newsletter of one ISO week."""
 
     __tablename__ = "editions"
-    __table_args__ = (_one_of("status", EDITION_STATUSES),)
+    __table_args__ = (one_of("status", EDITION_STATUSES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     week: Mapped[str] = mapped_column(String(8), unique=True)
@@ -302,7 +285,7 @@ class Subscriber(Base):
     """A newsletter recipient: an agent (whole edition) or a referent (themes, jobs)."""
 
     __tablename__ = "subscribers"
-    __table_args__ = (_one_of("status", SUBSCRIBER_STATUSES),)
+    __table_args__ = (one_of("status", SUBSCRIBER_STATUSES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -326,7 +309,7 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        _one_of("status", DELIVERY_STATUSES),
+        one_of("status", DELIVERY_STATUSES),
         UniqueConstraint("edition_id", "subscriber_id", name="uq_deliveries_edition_subscriber"),
     )
 
@@ -348,7 +331,7 @@ class EditionSend(Base):
 
     __tablename__ = "edition_sends"
     __table_args__ = (
-        _one_of("status", SEND_STATUSES),
+        one_of("status", SEND_STATUSES),
         UniqueConstraint("edition_id", name="uq_edition_sends_edition"),
     )
 
@@ -370,7 +353,7 @@ class User(Base):
     """A member of the watch team: curator or administrator."""
 
     __tablename__ = "users"
-    __table_args__ = (_one_of("role", USER_ROLES),)
+    __table_args__ = (one_of("role", USER_ROLES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -399,18 +382,3 @@ class JobRun(Base):
     finished_at: Mapped[datetime | None]
     ok: Mapped[bool | None] = mapped_column(Boolean)
     outcome: Mapped[str] = mapped_column(Text, default="")
-
-
-class CatalogueSync(Base):
-    """The digest of the catalogue last copied into ``sources``: one row.
-
-    A collection pass syncs the catalogue only when its digest differs, so
-    an unchanged ``sources.toml`` costs one read instead of a comparison of
-    every source.
-    """
-
-    __tablename__ = "catalogue_syncs"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    digest: Mapped[str] = mapped_column(String(64))
-    synced_at: Mapped[datetime] = mapped_column(default=utcnow)

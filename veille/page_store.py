@@ -51,7 +51,7 @@ def save_page(session_factory: sessionmaker[Session], page: PageBatch) -> Collec
     with session_scope(session_factory) as session:
         result = _store_page(session, page)
         collection.record_success(
-            session, page.source_id, now=page.now, next_due_at=page.next_due_at,
+            session.connection(), page.source_id, now=page.now, next_due_at=page.next_due_at,
             owner=page.owner, fields=page.state | {"selector_misses": 0},
         )  # fmt: skip
         return result

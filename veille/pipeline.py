@@ -29,10 +29,9 @@ from functools import partial
 from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from db.engine import session_scope
+from db.engine import connection_scope
 from db.errors import AlreadyExistsError, DatabaseBusy
-from db.repos import collection
-from db.repos.sources import sync_if_changed
+from db.repos import catalogue_mark, collection
 from veille import leases
 from veille.catalogue import SourceSpec
 from veille.collect import schedule
@@ -47,7 +46,7 @@ from veille.types import Collected, CollectOutcome, Failed, Fetched, NotModified
 
 if TYPE_CHECKING:
     import httpx
-    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy import Connection, Engine
 
     from db.repos.collection import FetchState
 
@@ -61,7 +60,7 @@ FULLTEXT_MAX_ENTRIES = 50
 
 def collect_once(
     settings: Settings,
-    session_factory: "sessionmaker[Session]",
+    engine: "Engine",
     specs: Sequence[SourceSpec],
     *,
     only: Sequence[str] | None = None,
@@ -79,7 +78,7 @@ def collect_once(
     """
     return asyncio.run(
         collect(
-            settings, session_factory, specs, only=only, now=now, on_progress=on_progress,
+            settings, engine, specs, only=only, now=now, on_progress=on_progress,
             due_only=due_only, workers=workers, transport=transport,
         )
     )  # fmt: skip
@@ -87,7 +86,7 @@ def collect_once(
 
 async def collect(
     settings: Settings,
-    session_factory: "sessionmaker[Session]",
+    engine: "Engine",
     specs: Sequence[SourceSpec],
     *,
     only: Sequence[str] | None = None,
@@ -100,8 +99,8 @@ async def collect(
     chosen = select_specs(specs, only)
     moment = now or datetime.now(UTC)
     worker_count = settings.parse_workers if workers is None else workers
-    run = _Pass(settings, Store(session_factory), moment, on_progress, max(worker_count, 0))
-    states = _prepare(session_factory, specs, chosen, run, due_only)
+    run = _Pass(settings, Store(engine), moment, on_progress, max(worker_count, 0))
+    states = _prepare(engine, specs, chosen, run, due_only)
     if due_only:
         chosen = [spec for spec in chosen if spec.name in states]
     urls = [state.url for state in states.values()]
@@ -129,7 +128,7 @@ def select_specs(specs: Sequence[SourceSpec], only: Sequence[str] | None) -> lis
 
 
 def _prepare(
-    session_factory: "sessionmaker[Session]",
+    engine: "Engine",
     specs: Sequence[SourceSpec],
     chosen: list[SourceSpec],
     run: "_Pass",
@@ -143,36 +142,49 @@ def _prepare(
     from sqlalchemy.exc import IntegrityError
 
     try:
-        return _prepare_once(session_factory, specs, chosen, run, due_only)
+        return _prepare_once(engine, specs, chosen, run, due_only)
     except IntegrityError:
-        return _prepare_once(session_factory, specs, chosen, run, due_only)
+        return _prepare_once(engine, specs, chosen, run, due_only)
 
 
 def _prepare_once(
-    session_factory: "sessionmaker[Session]",
+    engine: "Engine",
     specs: Sequence[SourceSpec],
     chosen: list[SourceSpec],
     run: "_Pass",
     due_only: bool,
 ) -> dict[str, "FetchState"]:
-    with session_scope(session_factory) as session:
-        sync_if_changed(session, [spec.to_fields() for spec in specs])
-        states = collection.fetch_states(session, [spec.name for spec in chosen])
+    with connection_scope(engine) as connection:
+        _sync_catalogue(connection, [spec.to_fields() for spec in specs])
+        states = collection.fetch_states(connection, [spec.name for spec in chosen])
         if due_only:
-            due = set(collection.due_names(session, run.now))
+            due = set(collection.due_names(connection, run.now))
             states = {name: state for name, state in states.items() if name in due}
         wanted = [state.id for state in states.values() if not run.waiting(state)]
-        _take_over_dead_leases(session, wanted, run)
-        run.claimed = collection.claim_all(session, wanted, run.owner, run.now, run.lease_until)
+        _take_over_dead_leases(connection, wanted, run)
+        run.claimed = collection.claim_all(connection, wanted, run.owner, run.now, run.lease_until)
         return states
 
 
-def _take_over_dead_leases(session: "Session", source_ids: list[int], run: "_Pass") -> None:
+def _sync_catalogue(connection: "Connection", entries: list[dict[str, Any]]) -> None:
+    """Copy the catalogue into the sources table, unless it is the one copied last time."""
+    if catalogue_mark.is_current(connection, entries):
+        return
+    # Only when sources.toml changed: the sync works on the models.
+    from sqlalchemy.orm import Session
+
+    from db.repos.sources import sync_from_catalogue
+
+    with Session(bind=connection) as session:
+        sync_from_catalogue(session, entries)
+
+
+def _take_over_dead_leases(connection: "Connection", source_ids: list[int], run: "_Pass") -> None:
     """Free the leases whose holder (a killed pass on this host) no longer runs."""
-    holders = collection.lease_holders(session, source_ids, run.owner, run.now)
+    holders = collection.lease_holders(connection, source_ids, run.owner, run.now)
     dead = [holder for holder in holders if leases.holder_gone(holder)]
     if dead:
-        freed = collection.release_owners(session, dead)
+        freed = collection.release_owners(connection, dead)
         logger.warning("%d source(s) reprise(s) à un processus arrêté (%s)", freed, ", ".join(dead))
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.engine import engine_of
 from db.errors import NotFoundError
 from db.models import Source
 from db.repos import sources as repo
@@ -90,7 +91,7 @@ def collect_now(
     specs = load_catalogue(sources_path, known_label_ids())
 
     async def one_pass() -> list[CollectOutcome]:
-        running = collect(settings, session_factory, specs, only=[name], workers=0)
+        running = collect(settings, engine_of(session_factory), specs, only=[name], workers=0)
         return await asyncio.wait_for(running, timeout)
 
     try:

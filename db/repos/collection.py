@@ -4,17 +4,20 @@ A lease (``lease_owner``, ``lease_expires_at``) is taken with one atomic
 ``UPDATE … WHERE`` so two processes never collect the same source at once,
 on SQLite as on PostgreSQL; an expired lease is taken over, and so is one
 whose holder is known to be gone (``lease_holders`` and ``release_owners``).
+
+Core statements on a ``Connection`` (``db.tables``), no ORM: a pass where
+every source answers 304 never loads the models. A caller holding a session
+passes ``session.connection()``.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, or_, select, update
 
-from db.models import Source
+from db.tables import sources
 
 # A 304 to record: (source id, lease owner, now, next due time, etag, last modified).
 NotModifiedRow = tuple[int, str, datetime, datetime, str | None, str | None]
@@ -36,41 +39,29 @@ class FetchState:
     next_due_at: datetime | None
 
 
-def fetch_states(session: Session, names: Iterable[str]) -> dict[str, FetchState]:
+def fetch_states(connection: Connection, names: Iterable[str]) -> dict[str, FetchState]:
     """The enabled sources among ``names``, by name."""
-    rows = session.scalars(
-        select(Source).where(Source.name.in_(list(names)), Source.enabled.is_(True))
+    columns = [sources.c[field] for field in FetchState.__slots__]
+    rows = connection.execute(
+        select(*columns).where(sources.c.name.in_(list(names)), sources.c.enabled.is_(True))
     )
-    return {
-        source.name: FetchState(
-            source.id,
-            source.name,
-            source.kind,
-            source.url,
-            source.etag,
-            source.last_modified,
-            source.consecutive_failures,
-            source.selector_misses,
-            source.retry_after_until,
-            source.next_due_at,
-        )
-        for source in rows
-    }
+    return {row.name: FetchState(*row) for row in rows}
 
 
-def claim(session: Session, source_id: int, owner: str, now: datetime, until: datetime) -> bool:
+def claim(
+    connection: Connection, source_id: int, owner: str, now: datetime, until: datetime
+) -> bool:
     """Take the source's lease unless another live owner holds it."""
-    result = session.execute(
-        update(Source)
-        .where(Source.id == source_id, _free(owner, now))
+    result = connection.execute(
+        update(sources)
+        .where(sources.c.id == source_id, _free(owner, now))
         .values(lease_owner=owner, lease_expires_at=until)
-        .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 def claim_all(
-    session: Session, source_ids: Iterable[int], owner: str, now: datetime, until: datetime
+    connection: Connection, source_ids: Iterable[int], owner: str, now: datetime, until: datetime
 ) -> set[int]:
     """Take the lease of each source that no other live owner holds; returns those taken.
 
@@ -78,37 +69,38 @@ def claim_all(
     """
     ids = list(source_ids)
     for start in range(0, len(ids), 500):
-        session.execute(
-            update(Source)
-            .where(Source.id.in_(ids[start : start + 500]), _free(owner, now))
+        connection.execute(
+            update(sources)
+            .where(sources.c.id.in_(ids[start : start + 500]), _free(owner, now))
             .values(lease_owner=owner, lease_expires_at=until)
-            .execution_options(synchronize_session=False)
         )
-    held = session.scalars(select(Source.id).where(Source.lease_owner == owner))
+    held = connection.scalars(select(sources.c.id).where(sources.c.lease_owner == owner))
     return set(held) & set(ids)
 
 
 def _free(owner: str, now: datetime) -> Any:
     return or_(
-        Source.lease_owner.is_(None), Source.lease_owner == owner, Source.lease_expires_at < now
+        sources.c.lease_owner.is_(None),
+        sources.c.lease_owner == owner,
+        sources.c.lease_expires_at < now,
     )
 
 
 def lease_holders(
-    session: Session, source_ids: Iterable[int], owner: str, now: datetime
+    connection: Connection, source_ids: Iterable[int], owner: str, now: datetime
 ) -> set[str]:
     """Owners other than ``owner`` holding a live lease on one of the sources."""
     ids = list(source_ids)
     found: set[str] = set()
     for start in range(0, len(ids), 500):
         found.update(
-            session.scalars(
-                select(Source.lease_owner)
+            connection.scalars(
+                select(sources.c.lease_owner)
                 .where(
-                    Source.id.in_(ids[start : start + 500]),
-                    Source.lease_owner.is_not(None),
-                    Source.lease_owner != owner,
-                    Source.lease_expires_at >= now,
+                    sources.c.id.in_(ids[start : start + 500]),
+                    sources.c.lease_owner.is_not(None),
+                    sources.c.lease_owner != owner,
+                    sources.c.lease_expires_at >= now,
                 )
                 .distinct()
             )
@@ -116,38 +108,35 @@ def lease_holders(
     return {holder for holder in found if holder is not None}
 
 
-def release_owners(session: Session, owners: Sequence[str]) -> int:
+def release_owners(connection: Connection, owners: Sequence[str]) -> int:
     """Free every lease of these owners (processes known to be gone); how many were."""
-    result = session.execute(
-        update(Source)
-        .where(Source.lease_owner.in_(list(owners)))
+    result = connection.execute(
+        update(sources)
+        .where(sources.c.lease_owner.in_(list(owners)))
         .values(lease_owner=None, lease_expires_at=None)
-        .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
-def release_all(session: Session, owner: str) -> None:
+def release_all(connection: Connection, owner: str) -> None:
     """Give back every lease still held by ``owner`` (end or interruption of a pass)."""
-    session.execute(
-        update(Source)
-        .where(Source.lease_owner == owner)
+    connection.execute(
+        update(sources)
+        .where(sources.c.lease_owner == owner)
         .values(lease_owner=None, lease_expires_at=None)
-        .execution_options(synchronize_session=False)
     )
 
 
-def release(session: Session, source_id: int, owner: str) -> None:
-    session.execute(
-        update(Source)
-        .where(Source.id == source_id, Source.lease_owner == owner)
+def release(connection: Connection, source_id: int, owner: str) -> None:
+    connection.execute(
+        update(sources)
+        .where(sources.c.id == source_id, sources.c.lease_owner == owner)
         .values(lease_owner=None, lease_expires_at=None)
-        .execution_options(synchronize_session=False)
     )
 
 
 def record_success(
-    session: Session,
+    connection: Connection,
     source_id: int,
     *,
     now: datetime,
@@ -157,7 +146,7 @@ def record_success(
 ) -> None:
     """A good fetch (new content or 304): failures reset, validators kept, lease released."""
     _update(
-        session,
+        connection,
         source_id,
         owner,
         last_fetched_at=now,
@@ -172,15 +161,14 @@ def record_success(
     )
 
 
-def record_not_modified(session: Session, rows: Sequence[NotModifiedRow]) -> None:
+def record_not_modified(connection: Connection, rows: Sequence[NotModifiedRow]) -> None:
     """Many 304s at once, as ``record_success``: one statement executed for every row.
 
     Each row is (source id, lease owner, now, next due time, etag, last modified).
     """
     if not rows:
         return
-    table = Source.__table__
-    assert isinstance(table, Table)
+    table = sources
     statement = (
         update(table)
         .where(
@@ -195,7 +183,7 @@ def record_not_modified(session: Session, rows: Sequence[NotModifiedRow]) -> Non
             lease_owner=None, lease_expires_at=None,
         )
     )  # fmt: skip
-    session.connection().execute(
+    connection.execute(
         statement,
         [
             {"row_id": id_, "owner": owner, "now": now, "next_due": next_due,
@@ -206,7 +194,7 @@ def record_not_modified(session: Session, rows: Sequence[NotModifiedRow]) -> Non
 
 
 def record_failure(
-    session: Session,
+    connection: Connection,
     source_id: int,
     *,
     now: datetime,
@@ -226,11 +214,11 @@ def record_failure(
     values: dict[str, Any] = {
         "last_fetched_at": now,
         "last_failure_at": now,
-        "consecutive_failures": Source.consecutive_failures + 1,
+        "consecutive_failures": sources.c.consecutive_failures + 1,
         "last_error": error,
         "next_due_at": next_due_at,
         "retry_after_until": retry_after_until,
-        "selector_misses": Source.selector_misses + 1 if selector_miss else 0,
+        "selector_misses": sources.c.selector_misses + 1 if selector_miss else 0,
         "lease_owner": None,
         "lease_expires_at": None,
     }
@@ -238,31 +226,28 @@ def record_failure(
         values |= {"enabled": False, "disabled_by": "gone", "disabled_reason": error}
     if suggested_url is not None:
         values["suggested_url"] = suggested_url
-    _update(session, source_id, owner, **values)
+    _update(connection, source_id, owner, **values)
 
 
-_SOURCES = cast(Table, Source.__table__)
-
-
-def _update(session: Session, source_id: int, owner: str, **values: Any) -> None:
+def _update(connection: Connection, source_id: int, owner: str, **values: Any) -> None:
     """Write the outcome unless another process has taken the lease over meanwhile."""
-    session.connection().execute(
-        update(_SOURCES)
+    connection.execute(
+        update(sources)
         .where(
-            _SOURCES.c.id == source_id,
-            or_(_SOURCES.c.lease_owner == owner, _SOURCES.c.lease_owner.is_(None)),
+            sources.c.id == source_id,
+            or_(sources.c.lease_owner == owner, sources.c.lease_owner.is_(None)),
         )
         .values(updated_at=values.get("last_fetched_at"), **values)
     )
 
 
-def due_names(session: Session, now: datetime) -> list[str]:
+def due_names(connection: Connection, now: datetime) -> list[str]:
     """Enabled sources whose next check is due (or never scheduled)."""
     return list(
-        session.scalars(
-            select(Source.name).where(
-                Source.enabled.is_(True),
-                or_(Source.next_due_at.is_(None), Source.next_due_at <= now),
+        connection.scalars(
+            select(sources.c.name).where(
+                sources.c.enabled.is_(True),
+                or_(sources.c.next_due_at.is_(None), sources.c.next_due_at <= now),
             )
         )
     )

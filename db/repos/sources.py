@@ -6,19 +6,17 @@ administrator's change to a source (enable, disable) forgets the digest, so
 the next pass applies the catalogue again, exactly as before.
 """
 
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError
-from db.models import Article, CatalogueSync, Source
-from db.types import utcnow
+from db.models import Article, Source
+from db.repos import catalogue_mark
 
 REASON_REMOVED = "retirée du catalogue"
 REASON_CATALOGUE = "désactivée dans le catalogue"
@@ -75,35 +73,21 @@ def sync_from_catalogue(session: Session, entries: Sequence[Mapping[str, Any]]) 
             source.in_catalogue = False
             _disable(source, "catalogue", REASON_REMOVED)
             report.disabled.append(source.name)
-    _remember(session, catalogue_digest(entries))
+    catalogue_mark.remember(session.connection(), entries)
     session.flush()
     return report
 
 
 def sync_if_changed(session: Session, entries: Sequence[Mapping[str, Any]]) -> SyncReport | None:
     """Sync unless this very catalogue was the last one synced; None when skipped."""
-    mark = session.get(CatalogueSync, 1)
-    if mark is not None and mark.digest == catalogue_digest(entries):
+    if catalogue_mark.is_current(session.connection(), entries):
         return None
     return sync_from_catalogue(session, entries)
 
 
-def catalogue_digest(entries: Sequence[Mapping[str, Any]]) -> str:
-    encoded = json.dumps(list(entries), sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(encoded.encode()).hexdigest()
-
-
-def _remember(session: Session, digest: str) -> None:
-    mark = session.get(CatalogueSync, 1)
-    if mark is None:
-        session.add(CatalogueSync(id=1, digest=digest))
-    else:
-        mark.digest, mark.synced_at = digest, utcnow()
-
-
 def forget_catalogue(session: Session) -> None:
     """The next pass syncs the catalogue again (after a change made outside it)."""
-    session.execute(delete(CatalogueSync))
+    catalogue_mark.forget(session.connection())
 
 
 def _new_source(entry: Mapping[str, Any]) -> Source:

@@ -6,6 +6,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.engine import engine_of
 from db.models import Article, Obligation, PageChange
 from db.repos import obligations as repo
 from tests.veille.conftest import NOW, data
@@ -29,7 +30,9 @@ def collect(
     spec = SourceSpec(
         kind="page", name=NAME, url=server.url_for("/eli/reg/2024/1689/oj"), hints=("juridique",)
     )
-    [outcome] = collect_once(settings, factory, [spec], now=NOW + timedelta(hours=hours), workers=0)
+    [outcome] = collect_once(
+        settings, engine_of(factory), [spec], now=NOW + timedelta(hours=hours), workers=0
+    )
     assert isinstance(outcome.value, Collected)
     return outcome.value
 

@@ -6,6 +6,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.engine import engine_of
 from db.models import Article, PageChange, PageSnapshot
 from db.repos.articles import by_source
 from tests.veille.conftest import NOW, data
@@ -38,7 +39,9 @@ def watch(
         ignore=(r"^Mis à jour le",),
         authority="Commission européenne",
     )
-    [outcome] = collect_once(settings, factory, [spec], now=NOW + timedelta(hours=hours), workers=0)
+    [outcome] = collect_once(
+        settings, engine_of(factory), [spec], now=NOW + timedelta(hours=hours), workers=0
+    )
     assert isinstance(outcome.value, Collected | Failed)
     return outcome.value
 

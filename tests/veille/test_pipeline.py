@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug import Request, Response
 
+from db.engine import engine_of
 from db.models import Article, Source
 from db.repos.articles import by_source, carried_by
 from tests.veille.conftest import NOW, data
@@ -32,7 +33,7 @@ def run(
 ) -> dict[str, CollectOutcome]:
     kwargs.setdefault("now", NOW)
     kwargs.setdefault("workers", 0)
-    outcomes = collect_once(settings, factory, specs, **kwargs)  # type: ignore[arg-type]
+    outcomes = collect_once(settings, engine_of(factory), specs, **kwargs)  # type: ignore[arg-type]
     return {outcome.source: outcome for outcome in outcomes}
 
 

@@ -18,7 +18,7 @@ try:
     main(["collect", "--no-classify"])
 except SystemExit as end:
     assert not end.code, end.code
-unused = ("sklearn", "scipy", "alembic", "icalendar", "babel", "lxml", "feedparser")
+unused = sys.argv[1].split(",")
 heavy = sorted(name for name in unused if name in sys.modules)
 print("chargés :", ",".join(heavy))
 """
@@ -60,9 +60,35 @@ def test_collect_without_classification_never_loads_scikit_learn(catalogue: Path
     babel) or, in the main process, the feed parser (the parsing worker has it).
     """
     run("collect", "--no-classify")  # the schema is created: the probe only reads it
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True)
+    unused = "sklearn,scipy,alembic,icalendar,babel,lxml,feedparser"
+    done = subprocess.run([sys.executable, "-c", PROBE, unused], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("chargés :"), done.stdout
+
+
+def test_a_pass_where_every_feed_answers_304_loads_neither_the_orm_nor_rich(
+    catalogue: Path, server: HTTPServer
+) -> None:
+    """304s, leases and the catalogue check are Core statements on the sources table
+    (``db.tables``); with nothing to draw on a pipe, rich stays unloaded, and httpx's
+    command-line client (which would bring rich and pygments) is never imported."""
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").split('[[feeds]]\nname = "Flux absent"')[0],
+        encoding="utf-8",
+    )
+    assert run("collect", "--no-classify").exit_code == 0
+    server.clear()
+    server.expect_request("/flux", headers={"If-None-Match": '"v1"'}).respond_with_data(
+        "", status=304, headers={"ETag": '"v1"'}
+    )
+    unused = "sqlalchemy.orm,db.models,rich,pygments,sklearn,feedparser"
+    done = subprocess.run([sys.executable, "-c", PROBE, unused], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[-2] == (
+        "1 source(s) : 0 nouveau(x), 0 mis à jour, 0 doublon(s), 1 inchangée(s) (304), 0 en échec."
+    )
+    assert lines[-1] == "chargés :"
 
 
 def test_unknown_hint_is_still_refused(catalogue: Path) -> None:

@@ -63,7 +63,7 @@ def collect(
     """
     _path, specs = app.catalogue(sources_path)
     total = len(select_specs(specs, only))
-    factory = app.session_factory()
+    engine = app.engine()
     done: list[CollectOutcome] = []
     try:
         with sigterm_as_interrupt(), _progress(total) as advance_bar:
@@ -73,7 +73,7 @@ def collect(
                 advance_bar(outcome)
 
             outcomes = collect_once(
-                app.settings, factory, specs, only=only or None, on_progress=advance
+                app.settings, engine, specs, only=only or None, on_progress=advance
             )
     except KeyboardInterrupt:
         _report(done, verbose)

@@ -165,6 +165,7 @@ def _collect_twice(
     settings: Settings, session_factory: "sessionmaker[Session]", site: Path
 ) -> None:
     """Collect, edit the watched page, collect again; then label the new articles."""
+    from db.engine import engine_of
     from veille.catalogue import load_catalogue
     from veille.jobs.collecting import label_new_articles
     from veille.pipeline import collect_once
@@ -173,7 +174,7 @@ def _collect_twice(
     new_ids: list[int] = []
     for version in (1, 2):
         set_page_version(site, version)
-        outcomes = collect_once(settings, session_factory, specs)
+        outcomes = collect_once(settings, engine_of(session_factory), specs)
         new_ids += [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
     label_new_articles(settings, session_factory, new_ids)
 

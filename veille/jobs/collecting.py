@@ -59,13 +59,14 @@ def collect_due_sources(
 def _collect(
     settings: Settings, session_factory: "sessionmaker[Session]", sources_path: Path
 ) -> list[int]:
+    from db.engine import engine_of
     from veille.catalogue import load_catalogue
     from veille.labels import known_label_ids
     from veille.pipeline import collect_once
     from veille.types import Failed
 
     specs = load_catalogue(sources_path, known_label_ids())
-    outcomes = collect_once(settings, session_factory, specs, due_only=True)
+    outcomes = collect_once(settings, engine_of(session_factory), specs, due_only=True)
     observe_collection(outcomes)
     new_ids = [article_id for outcome in outcomes for article_id in outcome.new_article_ids]
     failed = [outcome.source for outcome in outcomes if isinstance(outcome.value, Failed)]

@@ -17,7 +17,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from db.models import SOURCE_KINDS, Source, User
+from db.models import Source, User
+from db.tables import SOURCE_KINDS
 from veille import source_admin
 from veille.catalogue_edit import SourceEdit, read_entry
 from veille.errors import ConfigError

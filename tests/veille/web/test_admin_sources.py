@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.engine import session_scope
+from db.engine import engine_of, session_scope
 from db.models import Article, Source
 from db.repos.sources import get_by_name
 from tests.veille.conftest import data
@@ -150,7 +150,9 @@ def test_a_disabled_source_is_not_collected_until_enabled_again(
     with session_scope(session_factory) as session:
         assert not get_by_name(session, "Presse locale").enabled
 
-    outcomes = collect_once(settings, session_factory, load_catalogue(catalogue), workers=0)
+    outcomes = collect_once(
+        settings, engine_of(session_factory), load_catalogue(catalogue), workers=0
+    )
     assert isinstance(outcomes[0].value, Skipped)
     assert [request.path for request, _ in server.log] == ["/cnil.xml"]
 

@@ -7,6 +7,7 @@ from html import escape
 from pytest_httpserver import HTTPServer
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.engine import engine_of
 from db.repos.articles import by_source
 from tests.veille.web.conftest import WEEK, Client, when
 from veille.catalogue import SourceSpec
@@ -30,7 +31,7 @@ def serve_feed(server: HTTPServer, summary_html: str) -> str:
 def collect(settings: Settings, factory: sessionmaker[Session], url: str) -> float:
     started = time.perf_counter()
     (outcome,) = collect_once(
-        settings, factory, [SourceSpec(kind="feed", name="Piège", url=url)], workers=0
+        settings, engine_of(factory), [SourceSpec(kind="feed", name="Piège", url=url)], workers=0
     )
     assert isinstance(outcome.value, Collected), outcome.value
     return time.perf_counter() - started
