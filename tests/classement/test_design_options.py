@@ -159,3 +159,20 @@ def test_title_block_model_round_trips(
     assert loaded.featuriser.params.title_block_weight == 0.5
     assert np.array_equal(loaded.predict_proba(articles), model.predict_proba(articles))
     assert [p.jobs for p in loaded.predict(articles)] == [p.jobs for p in model.predict(articles)]
+
+
+def test_fold_mean_keeps_the_calibration_and_changes_the_final_weights(
+    subset: list[LabelledArticle], taxonomy: Taxonomy
+) -> None:
+    records = subset[:200]
+    refit = train(records, params=TrainingParams(folds=3), taxonomy=taxonomy)
+    params = TrainingParams(folds=3, final_fit="fold_mean")
+    fold_mean = train(records, params=params, taxonomy=taxonomy)
+    assert np.array_equal(refit.thresholds, fold_mean.thresholds)
+    trained = refit.thresholds < 1.0
+    assert not np.allclose(refit.weights[:, trained], fold_mean.weights[:, trained])
+    articles = [record.article for record in records[:50]]
+    agreement = (refit.predict_proba(articles) >= refit.thresholds) == (
+        fold_mean.predict_proba(articles) >= fold_mean.thresholds
+    )
+    assert agreement.mean() > 0.9
