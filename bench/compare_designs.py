@@ -161,6 +161,7 @@ DESIGNS: dict[str, Design] = {
         blend=("nblr", "logreg", "ridge"), min_positive_rate=True
     ),
     # sixth round: a block of its own for the title's word terms, scaled by a weight
+    "current_title_block_0.25": _current_features(title_block_weight=0.25),
     "current_title_block_0.5": _current_features(title_block_weight=0.5),
     "current_title_block_1.0": _current_features(title_block_weight=1.0),
     "current_title_block_0.5+title_x1": _current_features(title_block_weight=0.5, title_repeat=1),
