@@ -160,6 +160,14 @@ DESIGNS: dict[str, Design] = {
     "current_blend+ridge+min_positive_rate": _current(
         blend=("nblr", "logreg", "ridge"), min_positive_rate=True
     ),
+    # sixth round: a block of its own for the title's word terms, scaled by a weight
+    "current_title_block_0.25": _current_features(title_block_weight=0.25),
+    "current_title_block_0.5": _current_features(title_block_weight=0.5),
+    "current_title_block_1.0": _current_features(title_block_weight=1.0),
+    "current_title_block_0.5+title_x1": _current_features(title_block_weight=0.5, title_repeat=1),
+    "current_title_block_1.0+title_x1": _current_features(title_block_weight=1.0, title_repeat=1),
+    # the final model of each label: the mean of the inner CV's fold models (no refit)
+    "current_fold_mean": _current(final_fit="fold_mean"),
 }
 
 

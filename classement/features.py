@@ -8,7 +8,10 @@ row L2-normalised:
   French and English stop words removed, unigrams and bigrams, sublinear TF × IDF;
 * characters: n-grams inside words (like scikit-learn's ``char_wb``) hashed into
   buckets, sublinear TF × IDF, which makes the model robust to inflections and
-  typos (``algorithme``/``algorithmique``, ``reglementaire``/``reglementation``).
+  typos (``algorithme``/``algorithmique``, ``reglementaire``/``reglementation``);
+* title (``title_block_weight`` > 0): the title's words alone, over the word
+  vocabulary and IDF, so that a word gets a weight of its own when it is in the
+  title (where a job is often named) instead of only counting more often.
 
 Fitting counts words as Python strings (the vocabulary must be readable, for
 explanations); transforming hashes them with numpy (see ``_hashing``). All
@@ -22,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -64,6 +68,22 @@ class FeatureParams:
     title_repeat: int = 2
     word_lemmas: bool = True
     sublinear_tf: bool = True
+    #: > 0: a third block, the title's word terms alone, L2-normalised then scaled by this
+    title_block_weight: float = 0.0
+
+
+class Blocks(NamedTuple):
+    """Feature blocks of a batch, in the column order of the model's weights."""
+
+    words: sp.csr_matrix
+    chars: sp.csr_matrix
+    #: the title's word terms (as many columns as ``words``); ``None`` without a title block
+    title: sp.csr_matrix | None = None
+
+    def matrix(self) -> sp.csr_matrix:
+        """All blocks side by side."""
+        parts = [self.words, self.chars] + ([] if self.title is None else [self.title])
+        return sp.hstack(parts, format="csr")
 
 
 @dataclass(slots=True)
@@ -122,26 +142,49 @@ class Featuriser:
 
     @property
     def n_features(self) -> int:
-        return len(self.word_terms) + len(self.char_buckets)
+        title = len(self.word_terms) if self.has_title_block else 0
+        return len(self.word_terms) + len(self.char_buckets) + title
+
+    @property
+    def has_title_block(self) -> bool:
+        return self.params.title_block_weight > 0
 
     def documents(self, articles: Sequence[Article]) -> list[str]:
         """The normalised text the features of each article are computed from."""
         return normalise_articles(articles, self.params.title_repeat)
 
+    def titles(self, articles: Sequence[Article]) -> list[str] | None:
+        """Normalised titles for the title block (``None`` without one)."""
+        return normalise_titles(articles) if self.has_title_block else None
+
     def transform(self, articles: Sequence[Article]) -> sp.csr_matrix:
         """Features of a batch as one matrix; rows align with ``articles``."""
-        words, chars = self.transform_blocks(self.documents(articles))
-        return sp.hstack([words, chars], format="csr")
+        return self.transform_articles(articles).matrix()
 
-    def transform_blocks(self, docs: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Word and character blocks of normalised documents (see ``normalise_articles``)."""
+    def transform_articles(self, articles: Sequence[Article]) -> Blocks:
+        """Feature blocks of a batch of articles."""
+        return self.transform_blocks(self.documents(articles), self.titles(articles))
+
+    def transform_blocks(self, docs: Sequence[str], titles: Sequence[str] | None = None) -> Blocks:
+        """Blocks of normalised documents (see ``normalise_articles``) and, with a title
+        block, of their normalised titles (see ``normalise_titles``)."""
         pairs = [self._batch_counts(docs[i : i + _BATCH]) for i in range(0, len(docs), _BATCH)]
         if not pairs:
-            return self._batch_counts([])
-        sublinear = self.params.sublinear_tf
-        words = _tfidf(_stack([w for w, _ in pairs]), self.word_idf, sublinear)
-        chars = _tfidf(_stack([c for _, c in pairs]), self.char_idf, sublinear)
-        return words, chars * self.params.char_weight
+            words, chars = self._batch_counts([])
+        else:
+            sublinear = self.params.sublinear_tf
+            words = _tfidf(_stack([w for w, _ in pairs]), self.word_idf, sublinear)
+            chars = _tfidf(_stack([c for _, c in pairs]), self.char_idf, sublinear)
+        return Blocks(words, chars * self.params.char_weight, self._title_block(titles, len(docs)))
+
+    def _title_block(self, titles: Sequence[str] | None, n_docs: int) -> sp.csr_matrix | None:
+        if not self.has_title_block:
+            return None
+        if titles is None or len(titles) != n_docs:
+            raise ValueError("le bloc du titre demande un titre par document")
+        counts = self._words.counts(layout(titles), n_docs)
+        title = _tfidf(counts, self.word_idf, self.params.sublinear_tf)
+        return title * self.params.title_block_weight
 
     def _batch_counts(self, docs: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         batch = layout(docs)
@@ -173,6 +216,11 @@ def normalise_articles(articles: Sequence[Article], title_repeat: int = 1) -> li
     return normalise_batch(
         [(" . ".join([article.title] * title_repeat), article.text) for article in articles]
     )
+
+
+def normalise_titles(articles: Sequence[Article]) -> list[str]:
+    """Normalised titles alone (no body), for the title block."""
+    return normalise_batch([(article.title, "") for article in articles])
 
 
 def fit_featuriser(articles: Sequence[Article], params: FeatureParams) -> Featuriser:

@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from classement.explain import Explanations, explain_batch
-from classement.features import Featuriser
+from classement.features import Blocks, Featuriser
 from classement.records import Article
 from classement.relevance import KeywordColumns, RelevanceModel, keyword_columns, relevance_scores
 from classement.taxonomy import Kind
@@ -69,8 +68,7 @@ class Classifier:
 
     def predict_proba(self, articles: Sequence[Article]) -> FloatArray:
         """Probability of every label for every article, shape (articles, labels)."""
-        words, chars = self.featuriser.transform_blocks(self.featuriser.documents(articles))
-        return self._proba(words, chars)
+        return self._proba(self.featuriser.transform_articles(articles))
 
     def predict(
         self, articles: Sequence[Article], explain: bool = True, band: float = UNCERTAIN_BAND
@@ -82,8 +80,9 @@ class Classifier:
         the model cannot predict (threshold 1, no examples) never are.
         """
         docs = self.featuriser.documents(articles)
-        words, chars = self.featuriser.transform_blocks(docs)
-        proba = self._proba(words, chars)
+        blocks = self.featuriser.transform_blocks(docs, self.featuriser.titles(articles))
+        words = blocks.words
+        proba = self._proba(blocks)
         decided = proba >= self.thresholds
         uncertain = (np.abs(proba - self.thresholds) <= band) & (self.thresholds < 1.0)
         relevance = relevance_scores(docs, words, proba, self.keywords, self.relevance_model)
@@ -114,9 +113,16 @@ class Classifier:
     def _word_weights(self) -> FloatArray:
         return self.weights[: self.featuriser.n_word_features]
 
-    def _proba(self, words: sp.csr_matrix, chars: sp.csr_matrix) -> FloatArray:
+    def _proba(self, blocks: Blocks) -> FloatArray:
         n_words = self.featuriser.n_word_features
-        logits = words @ self.weights[:n_words] + chars @ self.weights[n_words:] + self.intercepts
+        n_text = n_words + len(self.featuriser.char_buckets)
+        logits = (
+            blocks.words @ self.weights[:n_words]
+            + blocks.chars @ self.weights[n_words:n_text]
+            + self.intercepts
+        )
+        if blocks.title is not None:
+            logits = logits + blocks.title @ self.weights[n_text:]
         proba: FloatArray = (1.0 / (1.0 + np.exp(-np.clip(np.asarray(logits), -30, 30)))).astype(
             np.float32
         )

@@ -62,6 +62,9 @@ class TrainingParams:
     threshold_beta: float = 1.0
     #: lower a threshold, if needed, until the inner CV predicts as many positives as there are
     min_positive_rate: bool = False
+    #: the final model of a label: ``refit`` on all the data, or ``fold_mean``, the mean
+    #: of the inner CV's fold models, whose decisions the calibration and threshold saw
+    final_fit: Literal["refit", "fold_mean"] = "refit"
     curator_weight: float = 3.0
     taxonomy_examples: bool = True
     min_positives: int = 3
@@ -201,12 +204,18 @@ def _fit_label(
     if positives < params.min_positives or positives > n_real - params.min_positives:
         return _LabelFit(np.zeros(features.shape[1]), -10.0, 1.0, np.zeros(len(y)))
     candidates = [_calibrated(features, y, weight, p, groups) for p in _label_grid(params)]
-    params, slope, offset, oof_proba = max(candidates, key=lambda c: _f_score(c[3], y, params))
+    params, slope, offset, oof_proba, fold_mean = max(
+        candidates, key=lambda c: _f_score(c[3], y, params)
+    )
     threshold = _threshold(oof_proba, y, params) if params.thresholds == "cv" else 0.5
-    learner = make_learner(params, y).fit(features, y, sample_weight=weight)
+    if params.final_fit == "fold_mean":
+        coef, intercept = fold_mean
+    else:
+        learner = make_learner(params, y).fit(features, y, sample_weight=weight)
+        coef, intercept = learner.coef_.ravel(), float(learner.intercept_[0])
     return _LabelFit(
-        weights=slope * learner.coef_.ravel(),
-        intercept=float(slope * learner.intercept_[0] + offset),
+        weights=slope * coef,
+        intercept=float(slope * intercept + offset),
         threshold=threshold,
         oof_proba=oof_proba,
     )
@@ -225,11 +234,12 @@ def _calibrated(
     weight: FloatArray,
     params: TrainingParams,
     groups: npt.NDArray[np.str_] | None,
-) -> tuple[TrainingParams, float, float, FloatArray]:
-    """Platt scaling of out-of-fold decision values, and the probabilities it gives."""
-    decisions = _out_of_fold_decisions(features, y, weight, params, groups)
+) -> tuple[TrainingParams, float, float, FloatArray, tuple[FloatArray, float]]:
+    """Platt scaling of out-of-fold decision values, the probabilities it gives, and
+    the mean ``(w, b)`` of the fold models."""
+    decisions, fold_mean = _out_of_fold_decisions(features, y, weight, params, groups)
     slope, offset = _platt(decisions, y)
-    return params, slope, offset, _sigmoid(slope * decisions + offset)
+    return params, slope, offset, _sigmoid(slope * decisions + offset), fold_mean
 
 
 def _f_score(proba: FloatArray, y: npt.NDArray[np.bool_], params: TrainingParams) -> float:
@@ -244,7 +254,8 @@ def _out_of_fold_decisions(
     weight: FloatArray,
     params: TrainingParams,
     groups: npt.NDArray[np.str_] | None,
-) -> FloatArray:
+) -> tuple[FloatArray, tuple[FloatArray, float]]:
+    """Out-of-fold decision values, and the mean ``(w, b)`` of the fold models."""
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     n_folds = min(params.folds, int(y.sum()), int((~y).sum()))
@@ -255,12 +266,15 @@ def _out_of_fold_decisions(
         else StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     )
     decisions = np.zeros(len(y))
+    coef, intercept = np.zeros(features.shape[1]), 0.0
     for train_rows, test_rows in folds.split(np.zeros(len(y)), y, groups):
         learner = make_learner(params, y[train_rows]).fit(
             features[train_rows], y[train_rows], sample_weight=weight[train_rows]
         )
         decisions[test_rows] = learner.decision_function(features[test_rows])
-    return decisions
+        coef += np.ravel(learner.coef_) / n_folds
+        intercept += float(np.ravel(learner.intercept_)[0]) / n_folds
+    return decisions, (coef, intercept)
 
 
 def _platt(decisions: FloatArray, y: npt.NDArray[np.bool_]) -> tuple[float, float]:

@@ -108,3 +108,71 @@ def test_raw_term_frequency_weighs_repeated_words_more() -> None:
     sublinear = fit_featuriser(DOCS + article, params).transform(article)
     raw = fit_featuriser(DOCS + article, replace(params, sublinear_tf=False)).transform(article)
     assert raw[0, column] > sublinear[0, column]
+
+
+def _cosine(a: sp.csr_matrix, b: sp.csr_matrix) -> float:
+    dot = float(a.multiply(b).sum())
+    return dot / float(np.sqrt(a.multiply(a).sum() * b.multiply(b).sum()))
+
+
+def test_title_block_sets_apart_articles_whose_titles_differ() -> None:
+    body = "Le service instruit les demandes des usagers avec un algorithme."
+    pair = [
+        Article("m", "Le manager pilote le projet", body),
+        Article("a", "L'assistant rédige le courrier", body),
+    ]
+    params = FeatureParams(min_df=1, char_ngrams=None)
+    plain = fit_featuriser(DOCS + pair, params)
+    titled = fit_featuriser(DOCS + pair, replace(params, title_block_weight=1.0))
+    without, with_title = plain.transform(pair), titled.transform(pair)
+    assert with_title.shape[1] == titled.n_features == 2 * plain.n_features
+    # same dot product (the title blocks share no term), twice the squared norms
+    assert _cosine(with_title[0], with_title[1]) < 0.6 * _cosine(without[0], without[1])
+
+
+def test_title_block_holds_the_title_terms_only() -> None:
+    params = FeatureParams(min_df=1, char_ngrams=None, title_block_weight=0.5)
+    article = [Article("t", "Budget", "cnil voirie")]
+    featuriser = fit_featuriser(DOCS + article, params)
+    blocks = featuriser.transform_articles(article)
+    assert blocks.title is not None
+    title_terms = {featuriser.word_terms[j] for j in blocks.title.indices}
+    assert title_terms == {"budget"}
+    assert np.isclose(np.sqrt(blocks.title.multiply(blocks.title).sum()), 0.5)
+
+
+def test_title_block_model_round_trips(
+    subset: list[LabelledArticle],
+    held_out: list[LabelledArticle],
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+) -> None:
+    params = TrainingParams(folds=3, features=FeatureParams(title_block_weight=0.5))
+    model = train(subset[:200], params=params, taxonomy=taxonomy)
+    assert model.weights.shape[0] == 2 * model.featuriser.n_word_features + len(
+        model.featuriser.char_buckets
+    )
+    path = tmp_path / "modele-0001.npz"
+    save_model(model, path)
+    articles = [record.article for record in held_out[:50]]
+    loaded = load_model(path)
+    assert loaded.featuriser.params.title_block_weight == 0.5
+    assert np.array_equal(loaded.predict_proba(articles), model.predict_proba(articles))
+    assert [p.jobs for p in loaded.predict(articles)] == [p.jobs for p in model.predict(articles)]
+
+
+def test_fold_mean_keeps_the_calibration_and_changes_the_final_weights(
+    subset: list[LabelledArticle], taxonomy: Taxonomy
+) -> None:
+    records = subset[:200]
+    refit = train(records, params=TrainingParams(folds=3), taxonomy=taxonomy)
+    params = TrainingParams(folds=3, final_fit="fold_mean")
+    fold_mean = train(records, params=params, taxonomy=taxonomy)
+    assert np.array_equal(refit.thresholds, fold_mean.thresholds)
+    trained = refit.thresholds < 1.0
+    assert not np.allclose(refit.weights[:, trained], fold_mean.weights[:, trained])
+    articles = [record.article for record in records[:50]]
+    agreement = (refit.predict_proba(articles) >= refit.thresholds) == (
+        fold_mean.predict_proba(articles) >= fold_mean.thresholds
+    )
+    assert agreement.mean() > 0.9
