@@ -7,6 +7,7 @@ Each PostgreSQL test gets a schema of its own, dropped afterwards.
 """
 
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -111,6 +112,25 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     with session_factory() as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def corpus_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped corpus's model, trained once for the whole session."""
+    from classement import train_from_corpus
+
+    directory = tmp_path_factory.mktemp("modele-corpus")
+    train_from_corpus(directory)
+    return directory
+
+
+@pytest.fixture
+def trained_model(corpus_model: Path, tmp_path: Path) -> Path:
+    """That model in this test's model folder (the one of ``settings`` and ``cli_env``):
+    a test of what happens around classification does not train it again."""
+    models = tmp_path / "modeles"
+    shutil.copytree(corpus_model, models)
+    return models
 
 
 @pytest.fixture

@@ -79,6 +79,7 @@ def test_collect_with_an_invalid_catalogue_fails(tmp_path: Path, cli_env: dict[s
     assert "url : champ obligatoire manquant" in result.output
 
 
+@pytest.mark.usefixtures("trained_model")
 def test_collect_classifies_what_it_added_and_what_was_left(catalogue: Path) -> None:
     skipped = run("collect", "--only", "Bon flux", "--no-classify")
     assert skipped.exit_code == 0

@@ -32,16 +32,6 @@ class SteppedScheduler(BaseScheduler):  # type: ignore[misc]
         self._process_jobs()
 
 
-@pytest.fixture(scope="session")
-def corpus_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped corpus's model, trained once for the session (about ten seconds)."""
-    from classement import train_from_corpus
-
-    directory = tmp_path_factory.mktemp("modele-corpus")
-    train_from_corpus(directory)
-    return directory
-
-
 @pytest.fixture
 def job_settings(
     settings: Settings, smtp: tuple[RecordingHandler, int], corpus_model: Path, tmp_path: Path

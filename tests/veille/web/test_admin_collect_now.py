@@ -24,16 +24,6 @@ def flash_of(html: str) -> str:
     return found.group(1) if found else "(pas de message)"
 
 
-@pytest.fixture(scope="session")
-def corpus_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped corpus's model, trained once for the session."""
-    from classement import train_from_corpus
-
-    directory = tmp_path_factory.mktemp("modele-corpus")
-    train_from_corpus(directory)
-    return directory
-
-
 @pytest.fixture
 def settings(settings: Settings, corpus_model: Path, tmp_path: Path) -> Settings:
     models = tmp_path / "modeles-admin"

@@ -31,6 +31,7 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return found
 
 
+@pytest.mark.usefixtures("trained_model")
 def test_metrics_after_a_scheduled_collection(
     settings: Settings,
     session_factory: sessionmaker[Session],

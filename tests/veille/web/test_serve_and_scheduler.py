@@ -97,6 +97,7 @@ def _serve_feed(httpserver: HTTPServer) -> str:
     return httpserver.url_for("/flux.xml")
 
 
+@pytest.mark.usefixtures("trained_model")
 def test_collection_job_collects_due_sources_once(
     settings: Settings,
     session_factory: sessionmaker[Session],
