@@ -145,8 +145,10 @@ def _assert_demo_deadlines(client: Client, week: str) -> None:
     assert f"Article 12 : {date_fr(before)} → {date_fr(moved)}" in changes
 
 
-def test_demo_is_built_offline_and_ready_to_log_in(tmp_path: Path) -> None:
+def test_demo_is_built_offline_and_ready_to_log_in(tmp_path: Path, trained_model: Path) -> None:
+    """The corpus model is already in the demo's folder (training it is tested elsewhere)."""
     demo = build_demo(tmp_path, port=8000)
+    assert Path(demo.settings.model_dir) == trained_model
     try:
         with demo.session_factory() as session:
             primaries = select(func.count()).where(Article.duplicate_of_id.is_(None))
