@@ -155,7 +155,7 @@ def _prepare_once(
     due_only: bool,
 ) -> dict[str, "FetchState"]:
     with connection_scope(engine) as connection:
-        _sync_catalogue(connection, [spec.to_fields() for spec in specs])
+        catalogue_mark.sync_if_changed(connection, [spec.to_fields() for spec in specs])
         states = collection.fetch_states(connection, [spec.name for spec in chosen])
         if due_only:
             due = set(collection.due_names(connection, run.now))
@@ -164,19 +164,6 @@ def _prepare_once(
         _take_over_dead_leases(connection, wanted, run)
         run.claimed = collection.claim_all(connection, wanted, run.owner, run.now, run.lease_until)
         return states
-
-
-def _sync_catalogue(connection: "Connection", entries: list[dict[str, Any]]) -> None:
-    """Copy the catalogue into the sources table, unless it is the one copied last time."""
-    if catalogue_mark.is_current(connection, entries):
-        return
-    # Only when sources.toml changed: the sync works on the models.
-    from sqlalchemy.orm import Session
-
-    from db.repos.sources import sync_from_catalogue
-
-    with Session(bind=connection) as session:
-        sync_from_catalogue(session, entries)
 
 
 def _take_over_dead_leases(connection: "Connection", source_ids: list[int], run: "_Pass") -> None:

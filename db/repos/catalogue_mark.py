@@ -10,12 +10,15 @@ again.
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from db.tables import catalogue_syncs
 from db.types import utcnow
+
+if TYPE_CHECKING:
+    from db.repos.sources import SyncReport
 
 _ROW = 1
 
@@ -29,6 +32,22 @@ def is_current(connection: Connection, entries: Sequence[Mapping[str, Any]]) -> 
     """True when this very catalogue was the last one synced."""
     digest = connection.scalar(select(catalogue_syncs.c.digest).where(catalogue_syncs.c.id == _ROW))
     return digest == catalogue_digest(entries)
+
+
+def sync_if_changed(
+    connection: Connection, entries: Sequence[Mapping[str, Any]]
+) -> "SyncReport | None":
+    """Copy the catalogue into the sources table unless it is the one copied last;
+    None when skipped. Only a changed catalogue loads the ORM (the sync works on
+    the models), in the caller's transaction."""
+    if is_current(connection, entries):
+        return None
+    from sqlalchemy.orm import Session
+
+    from db.repos.sources import sync_from_catalogue
+
+    with Session(bind=connection) as session:
+        return sync_from_catalogue(session, entries)
 
 
 def remember(connection: Connection, entries: Sequence[Mapping[str, Any]]) -> None:

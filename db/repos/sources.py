@@ -1,9 +1,9 @@
 """Sources: synchronisation with the catalogue, administration.
 
-Every sync records the digest of the catalogue it applied; ``sync_if_changed``
-skips the comparison of every source when that digest has not changed. An
-administrator's change to a source (enable, disable) forgets the digest, so
-the next pass applies the catalogue again, exactly as before.
+Every sync records the digest of the catalogue it applied;
+``catalogue_mark.sync_if_changed`` skips the comparison of every source when
+that digest has not changed. An administrator's change to a source (enable,
+disable) forgets the digest, so the next pass applies the catalogue again.
 """
 
 from collections.abc import Mapping, Sequence
@@ -76,13 +76,6 @@ def sync_from_catalogue(session: Session, entries: Sequence[Mapping[str, Any]]) 
     catalogue_mark.remember(session.connection(), entries)
     session.flush()
     return report
-
-
-def sync_if_changed(session: Session, entries: Sequence[Mapping[str, Any]]) -> SyncReport | None:
-    """Sync unless this very catalogue was the last one synced; None when skipped."""
-    if catalogue_mark.is_current(session.connection(), entries):
-        return None
-    return sync_from_catalogue(session, entries)
 
 
 def forget_catalogue(session: Session) -> None:

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import session_scope
 from db.models import Article, Source
-from db.repos.sources import disable, enable, sync_from_catalogue, sync_if_changed
+from db.repos.catalogue_mark import sync_if_changed
+from db.repos.sources import disable, enable, sync_from_catalogue
 from veille.catalogue import parse_catalogue
 
 CATALOGUE = """
@@ -130,16 +131,16 @@ def test_catalogue_disabled_entry(session_factory: sessionmaker[Session]) -> Non
 
 def test_an_unchanged_catalogue_is_not_synced_again(session_factory: sessionmaker[Session]) -> None:
     with session_scope(session_factory) as session:
-        first = sync_if_changed(session, entries(CATALOGUE))
+        first = sync_if_changed(session.connection(), entries(CATALOGUE))
         assert first is not None and len(first.added) == 3
     with session_scope(session_factory) as session:
-        assert sync_if_changed(session, entries(CATALOGUE)) is None
+        assert sync_if_changed(session.connection(), entries(CATALOGUE)) is None
         moved = CATALOGUE.replace("www.cnil.fr/fr/rss.xml", "www.cnil.fr/rss.xml")
-        report = sync_if_changed(session, entries(moved))
+        report = sync_if_changed(session.connection(), entries(moved))
         assert report is not None and report.updated == ["CNIL"]
     with session_scope(session_factory) as session:
         # Another catalogue synced in between: the first one is applied again.
-        again = sync_if_changed(session, entries(CATALOGUE))
+        again = sync_if_changed(session.connection(), entries(CATALOGUE))
         assert again is not None and again.updated == ["CNIL"]
 
 
@@ -148,9 +149,9 @@ def test_an_administrators_change_makes_the_next_pass_sync_again(
 ) -> None:
     hidden = CATALOGUE.replace('name = "Gazette"', 'name = "Gazette"\nenabled = false')
     with session_scope(session_factory) as session:
-        sync_if_changed(session, entries(hidden))
+        sync_if_changed(session.connection(), entries(hidden))
         enable(session, "Gazette")
     with session_scope(session_factory) as session:
-        report = sync_if_changed(session, entries(hidden))
+        report = sync_if_changed(session.connection(), entries(hidden))
         assert report is not None and report.updated == ["Gazette"]
         assert not sources_by_name(session)["Gazette"].enabled
