@@ -168,6 +168,8 @@ DESIGNS: dict[str, Design] = {
     "current_title_block_1.0+title_x1": _current_features(title_block_weight=1.0, title_repeat=1),
     # the final model of each label: the mean of the inner CV's fold models (no refit)
     "current_fold_mean": _current(final_fit="fold_mean"),
+    # seventh round, on the corpus with the fourth batch of real press
+    "current_inner_folds_10": _current(folds=10),
 }
 
 

@@ -94,7 +94,7 @@ class GroupedScores:
     subset_reports: list[EvaluationReport]
 
     def summary(self) -> dict[str, Any]:
-        return {"all": _mean_scores(self.reports), "real": _mean_scores(self.subset_reports)}
+        return {"all": mean_scores(self.reports), "real": mean_scores(self.subset_reports)}
 
 
 def grouped_cv(
@@ -106,24 +106,39 @@ def grouped_cv(
     n_folds: int = 5,
     subset: npt.NDArray[np.bool_] | None = None,
 ) -> GroupedScores:
-    """Out-of-fold decisions of models trained without the fold's groups, per repeat."""
+    """Scores of the out-of-fold decisions of every repeat, on all examples and on ``subset``."""
     truth = label_matrix(records, taxonomy.ids)
     kinds = tuple(label.kind for label in taxonomy.labels)
     subset = subset if subset is not None else np.ones(len(records), dtype=bool)
     reports, subset_reports = [], []
-    for repeat in range(repeats):
-        fold_of = group_folds(groups, n_folds, seed=repeat)
-        predicted = np.zeros_like(truth)
-        for fold in range(n_folds):
-            test_rows = np.flatnonzero(fold_of == fold)
-            model = fit([r for r, f in zip(records, fold_of, strict=True) if f != fold])
-            predicted[test_rows] = model.decide([records[i] for i in test_rows.tolist()])
+    for predicted in out_of_fold_decisions(records, groups, fit, taxonomy, repeats, n_folds):
         reports.append(score_matrices(truth, predicted, taxonomy.ids, kinds))
         subset_reports.append(score_matrices(truth[subset], predicted[subset], taxonomy.ids, kinds))
     return GroupedScores(reports, subset_reports)
 
 
-def _mean_scores(reports: Sequence[EvaluationReport]) -> dict[str, Any]:
+def out_of_fold_decisions(
+    records: Sequence[LabelledArticle],
+    groups: Sequence[str],
+    fit: Trainer,
+    taxonomy: Taxonomy,
+    repeats: int = 3,
+    n_folds: int = 5,
+) -> list[BoolMatrix]:
+    """Per repeat, the decisions on every example of a model trained without its fold's groups."""
+    decisions = []
+    for repeat in range(repeats):
+        fold_of = group_folds(groups, n_folds, seed=repeat)
+        predicted = np.zeros((len(records), len(taxonomy.ids)), dtype=bool)
+        for fold in range(n_folds):
+            test_rows = np.flatnonzero(fold_of == fold)
+            model = fit([r for r, f in zip(records, fold_of, strict=True) if f != fold])
+            predicted[test_rows] = model.decide([records[i] for i in test_rows.tolist()])
+        decisions.append(predicted)
+    return decisions
+
+
+def mean_scores(reports: Sequence[EvaluationReport]) -> dict[str, Any]:
     """Mean macro-F1 per kind (with its spread over repeats) and mean F1 per label."""
     themes = [report.themes.macro_f1 for report in reports]
     jobs = [report.jobs.macro_f1 for report in reports]
