@@ -72,7 +72,7 @@ class FetchLimits:
 
     timeout: float = 20.0
     max_bytes: int = 10_000_000
-    max_concurrency: int = 20
+    max_concurrency: int = 40
     max_per_host: int = 2
     max_redirects: int = 5
     user_agent: str = "VeilleIA"

@@ -43,7 +43,7 @@ class Settings:
     timezone: str = _setting("Europe/Paris", "Fuseau horaire des dates affichées")
     http_timeout: str = _setting("20s", "Délai maximal de connexion et de lecture HTTP")
     max_response_bytes: int = _setting(10_000_000, "Taille maximale d'une réponse HTTP (octets)")
-    max_concurrency: int = _setting(20, "Téléchargements simultanés au plus")
+    max_concurrency: int = _setting(40, "Téléchargements simultanés au plus")
     max_per_host: int = _setting(2, "Téléchargements simultanés au plus par hôte")
     parse_workers: int = _setting(
         1, "Processus d'analyse des flux pendant une collecte (0 : dans le processus principal)"
