@@ -23,12 +23,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from classement import load_corpus, load_taxonomy, train
-from classement.evaluate import label_matrix, score_matrices
 from classement.model_selection import (
     Predictor,
     corpus_groups,
     mean_scores,
     out_of_fold_decisions,
+    score_decisions,
 )
 from classement.records import LabelledArticle
 
@@ -54,15 +54,13 @@ def main() -> None:
     decisions = out_of_fold_decisions(
         records, corpus_groups(), fit, taxonomy, args.repeats, args.folds
     )
-    truth = label_matrix(records, taxonomy.ids)
-    kinds = tuple(label.kind for label in taxonomy.labels)
     arm = "without the batch" if args.without else "with the batch"
     for name, rows in (
-        ("all", np.ones_like(in_batch)),
+        ("all", np.ones(len(records), dtype=bool)),
         ("outside the batch", ~in_batch),
         ("the batch", in_batch),
     ):
-        reports = [score_matrices(truth[rows], d[rows], taxonomy.ids, kinds) for d in decisions]
+        reports = score_decisions(records, decisions, taxonomy, rows)
         print(json.dumps({"trained": arm, "scored on": name, **mean_scores(reports)}), flush=True)
     print(f"{time.perf_counter() - started:.0f} s")
 

@@ -107,14 +107,25 @@ def grouped_cv(
     subset: npt.NDArray[np.bool_] | None = None,
 ) -> GroupedScores:
     """Scores of the out-of-fold decisions of every repeat, on all examples and on ``subset``."""
-    truth = label_matrix(records, taxonomy.ids)
+    decisions = out_of_fold_decisions(records, groups, fit, taxonomy, repeats, n_folds)
+    every = np.ones(len(records), dtype=bool)
+    subset = subset if subset is not None else every
+    return GroupedScores(
+        score_decisions(records, decisions, taxonomy, every),
+        score_decisions(records, decisions, taxonomy, subset),
+    )
+
+
+def score_decisions(
+    records: Sequence[LabelledArticle],
+    decisions: Sequence[BoolMatrix],
+    taxonomy: Taxonomy,
+    rows: npt.NDArray[np.bool_],
+) -> list[EvaluationReport]:
+    """One report per repeat's decisions, on the examples of ``rows``."""
+    truth = label_matrix(records, taxonomy.ids)[rows]
     kinds = tuple(label.kind for label in taxonomy.labels)
-    subset = subset if subset is not None else np.ones(len(records), dtype=bool)
-    reports, subset_reports = [], []
-    for predicted in out_of_fold_decisions(records, groups, fit, taxonomy, repeats, n_folds):
-        reports.append(score_matrices(truth, predicted, taxonomy.ids, kinds))
-        subset_reports.append(score_matrices(truth[subset], predicted[subset], taxonomy.ids, kinds))
-    return GroupedScores(reports, subset_reports)
+    return [score_matrices(truth, d[rows], taxonomy.ids, kinds) for d in decisions]
 
 
 def out_of_fold_decisions(
