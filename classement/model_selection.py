@@ -149,6 +149,19 @@ def out_of_fold_decisions(
     return decisions
 
 
+def relabelled(
+    records: Sequence[LabelledArticle], earlier: Sequence[LabelledArticle]
+) -> dict[str, LabelledArticle]:
+    """The records whose labels differ in ``earlier`` (matched by id), with those labels."""
+    before = {record.id: record for record in earlier}
+    changed = {}
+    for record in records:
+        old = before.get(record.id)
+        if old is not None and old.labels != record.labels:
+            changed[record.id] = LabelledArticle(record.article, old.themes, old.jobs)
+    return changed
+
+
 def mean_scores(reports: Sequence[EvaluationReport]) -> dict[str, Any]:
     """Mean macro-F1 per kind (with its spread over repeats) and mean F1 per label."""
     themes = [report.themes.macro_f1 for report in reports]

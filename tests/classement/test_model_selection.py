@@ -8,13 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from classement import LabelledArticle, Taxonomy, train
+from classement import Article, LabelledArticle, Taxonomy, train
 from classement.corpus import DEFAULT_CORPUS_DIR, corpus_files, load_corpus
 from classement.model_selection import (
     Predictor,
     corpus_groups,
     group_folds,
     grouped_cv,
+    relabelled,
     source_host,
 )
 from classement.train import TrainingParams
@@ -94,3 +95,26 @@ def test_real_press_lines_name_distinct_sources(taxonomy: Taxonomy) -> None:
     assert len(urls) >= 600
     assert len(set(urls)) == len(urls)
     assert all(url.startswith(("https://", "http://")) for url in urls)
+
+
+def test_a_relabelling_is_the_records_whose_labels_changed_with_their_earlier_labels() -> None:
+    """What ``bench/compare_corpus.py --relabelled-from`` trains on to isolate a relabelling."""
+
+    def record(id_: str, themes: tuple[str, ...], jobs: tuple[str, ...]) -> LabelledArticle:
+        return LabelledArticle(Article(id_, f"titre {id_}", "texte"), themes, jobs)
+
+    earlier = [
+        record("a", ("ethique",), ()),
+        record("b", ("juridique",), ("juriste",)),
+        record("c", ("social",), ()),
+    ]
+    now = [
+        record("a", ("ethique",), ("agent_accueil",)),
+        record("b", ("juridique",), ("juriste",)),
+        record("c", ("social",), ()),
+        record("d", (), ("manager",)),
+    ]
+    changed = relabelled(now, earlier)
+    assert list(changed) == ["a"]
+    assert changed["a"].themes == ("ethique",) and changed["a"].jobs == ()
+    assert changed["a"].article == now[0].article
