@@ -41,6 +41,9 @@ RULES: dict[str, Rule] = {
     "threshold_f1.25": lambda p, y: _best_threshold(p, y, 1.25),
     "threshold_f1.5": lambda p, y: _best_threshold(p, y, 1.5),
     "threshold_minus_0.05": lambda p, y: max(_best_threshold(p, y) - 0.05, 0.05),
+    "threshold_plus_0.03": lambda p, y: min(_best_threshold(p, y) + 0.03, 0.95),
+    "threshold_plus_0.05": lambda p, y: min(_best_threshold(p, y) + 0.05, 0.95),
+    "threshold_f0.8": lambda p, y: _best_threshold(p, y, 0.8),
     "threshold_min_positive_rate": lambda p, y: min(
         _best_threshold(p, y), _base_rate_threshold(p, y)
     ),
