@@ -68,14 +68,14 @@ class RetryLater(FetchError):
 
 @dataclass(frozen=True, slots=True)
 class FetchLimits:
-    """Bounds of the fetcher, from the settings."""
+    """Bounds of the fetcher; their defaults live in the settings (``limits_from``)."""
 
-    timeout: float = 20.0
-    max_bytes: int = 10_000_000
-    max_concurrency: int = 40
-    max_per_host: int = 2
+    timeout: float
+    max_bytes: int
+    max_concurrency: int
+    max_per_host: int
+    user_agent: str
     max_redirects: int = 5
-    user_agent: str = "VeilleIA"
     # Private and local networks admitted despite the guard (veille.netguard).
     allowed_networks: tuple[Network, ...] = ()
 

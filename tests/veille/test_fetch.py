@@ -19,6 +19,8 @@ from veille.types import Fetched, NotModified
 LIMITS = FetchLimits(
     timeout=1,
     max_bytes=100_000,
+    max_concurrency=40,
+    max_per_host=2,
     user_agent="VeilleIA/test (+https://veille.test)",
     allowed_networks=parse_networks(LOOPBACK),
 )
