@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from classement.intervals import F1Intervals, Interval, f1_intervals
 from classement.records import LabelledArticle
 from classement.taxonomy import Kind
 
@@ -28,14 +29,17 @@ class LabelScore:
     support: int
     predicted: int
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, f1_interval: Interval | None = None) -> dict[str, Any]:
+        payload: dict[str, Any] = {
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
             "f1": round(self.f1, 4),
             "support": self.support,
             "predicted": self.predicted,
         }
+        if f1_interval is not None:
+            payload["f1_interval"] = _rounded(f1_interval)
+        return payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +52,20 @@ class GroupReport:
     micro_f1: float
     macro_f1: float
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, kind: Kind, intervals: F1Intervals | None = None) -> dict[str, Any]:
+        payload: dict[str, Any] = {
             "micro_precision": round(self.micro_precision, 4),
             "micro_recall": round(self.micro_recall, 4),
             "micro_f1": round(self.micro_f1, 4),
             "macro_f1": round(self.macro_f1, 4),
-            "per_label": {label: score.to_json() for label, score in self.per_label.items()},
+            "per_label": {
+                label: score.to_json(intervals.per_label.get(label) if intervals else None)
+                for label, score in self.per_label.items()
+            },
         }
+        if intervals is not None and kind in intervals.macro:
+            payload["macro_f1_interval"] = _rounded(intervals.macro[kind])
+        return payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,19 +73,21 @@ class EvaluationReport:
     n_articles: int
     themes: GroupReport
     jobs: GroupReport
+    intervals: F1Intervals | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The object printed by ``veille classify evaluate --json``."""
-        return {
+        themes = self.themes.to_json("theme", self.intervals)
+        jobs = self.jobs.to_json("job", self.intervals)
+        payload: dict[str, Any] = {
             "n_articles": self.n_articles,
-            "themes": self.themes.to_json(),
-            "jobs": self.jobs.to_json(),
-            "per_label": {
-                label: score.to_json()
-                for group in (self.themes, self.jobs)
-                for label, score in group.per_label.items()
-            },
+            "themes": themes,
+            "jobs": jobs,
+            "per_label": themes["per_label"] | jobs["per_label"],
         }
+        if self.intervals is not None:
+            payload["interval_level"] = self.intervals.level
+        return payload
 
     def worst_label_f1(self) -> float:
         scores = [s.f1 for g in (self.themes, self.jobs) for s in g.per_label.values() if s.support]
@@ -94,14 +106,20 @@ def label_matrix(records: Sequence[LabelledArticle], label_ids: Sequence[str]) -
 
 
 def score_matrices(
-    truth: BoolMatrix, predicted: BoolMatrix, label_ids: Sequence[str], kinds: Sequence[Kind]
+    truth: BoolMatrix,
+    predicted: BoolMatrix,
+    label_ids: Sequence[str],
+    kinds: Sequence[Kind],
+    *,
+    with_intervals: bool = False,
 ) -> EvaluationReport:
-    """Compare two boolean (articles, labels) matrices."""
+    """Compare two boolean (articles, labels) matrices, with bootstrap intervals if asked."""
     groups = {
         kind: _group(truth, predicted, label_ids, [j for j, k in enumerate(kinds) if k == kind])
         for kind in ("theme", "job")
     }
-    return EvaluationReport(n_articles=len(truth), themes=groups["theme"], jobs=groups["job"])
+    intervals = f1_intervals(truth, predicted, label_ids, kinds) if with_intervals else None
+    return EvaluationReport(len(truth), groups["theme"], groups["job"], intervals)
 
 
 def _group(
@@ -120,6 +138,10 @@ def _group(
     return GroupReport(per_label, micro.precision, micro.recall, micro.f1, macro)
 
 
+def _rounded(interval: Interval) -> list[float]:
+    return [round(interval[0], 4), round(interval[1], 4)]
+
+
 def _score(true_positives: int, support: int, predicted: int) -> LabelScore:
     precision = true_positives / predicted if predicted else 0.0
     recall = true_positives / support if support else 0.0
@@ -129,8 +151,13 @@ def _score(true_positives: int, support: int, predicted: int) -> LabelScore:
 
 
 def evaluate(classifier: Any, records: Sequence[LabelledArticle]) -> EvaluationReport:
-    """Score a classifier (anything with ``predict_proba`` and thresholds) on labelled records."""
+    """Score a classifier (anything with ``predict_proba`` and thresholds) on labelled records.
+
+    The report carries 95 % bootstrap intervals of every F1 (see ``classement.intervals``).
+    """
     proba = classifier.predict_proba([record.article for record in records])
     predicted = proba >= classifier.thresholds
     truth = label_matrix(records, classifier.label_ids)
-    return score_matrices(truth, predicted, classifier.label_ids, classifier.label_kinds)
+    return score_matrices(
+        truth, predicted, classifier.label_ids, classifier.label_kinds, with_intervals=True
+    )

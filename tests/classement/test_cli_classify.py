@@ -72,8 +72,11 @@ def test_evaluate_json(
     for kind in ("themes", "jobs"):
         assert 0 <= payload[kind]["micro_f1"] <= 1 and 0 <= payload[kind]["macro_f1"] <= 1
         assert len(payload[kind]["per_label"]) == 6
+        low, high = payload[kind]["macro_f1_interval"]
+        assert low <= payload[kind]["macro_f1"] <= high
     table = run(["evaluate", "--input", str(path), "--model", str(model_file)])
     assert table.exit_code == 0 and "macro-F1" in table.stdout
+    assert "IC 95 %" in table.stdout
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,8 @@ from veille.commands._context import AppContext, UserError, pass_app
 
 if TYPE_CHECKING:
     from classement import Classifier, EvaluationReport
+    from classement.evaluate import GroupReport
+    from classement.taxonomy import Kind
 
 BATCH = 1000
 MODEL_OPTION_HELP = (
@@ -279,9 +281,15 @@ def _print_report(report: EvaluationReport, classifier: Classifier, records: lis
     from rich.table import Table
 
     console = Console()
-    for title, group in (("Thèmes", report.themes), ("Métiers", report.jobs)):
+    intervals = report.intervals
+    level = f"IC {intervals.level:.0%}".replace("%", " %") if intervals else ""
+    groups: tuple[tuple[str, Kind, GroupReport], ...] = (
+        ("Thèmes", "theme", report.themes),
+        ("Métiers", "job", report.jobs),
+    )
+    for title, kind, group in groups:
         table = Table(title=f"{title} — {len(records)} articles")
-        for column in ("Étiquette", "Précision", "Rappel", "F1", "Support"):
+        for column in ("Étiquette", "Précision", "Rappel", "F1", level, "Support"):
             table.add_column(column, justify="left" if column == "Étiquette" else "right")
         for label, score in group.per_label.items():
             table.add_row(
@@ -289,15 +297,27 @@ def _print_report(report: EvaluationReport, classifier: Classifier, records: lis
                 f"{score.precision:.2f}",
                 f"{score.recall:.2f}",
                 f"{score.f1:.2f}",
+                _interval_text(intervals.per_label.get(label) if intervals else None, 2),
                 str(score.support),
             )
         table.add_section()
-        table.add_row("micro-F1", "", "", f"{group.micro_f1:.3f}", "")
-        table.add_row("macro-F1", "", "", f"{group.macro_f1:.3f}", "")
+        table.add_row("micro-F1", "", "", f"{group.micro_f1:.3f}", "", "")
+        macro_interval = intervals.macro.get(kind) if intervals else None
+        table.add_row(
+            "macro-F1", "", "", f"{group.macro_f1:.3f}", _interval_text(macro_interval, 3), ""
+        )
         console.print(table)
+    if intervals:
+        console.print(
+            f"{level} : intervalle de confiance par rééchantillonnage des articles (bootstrap)."
+        )
     console.print(
         f"Modèle : {classifier.info.get('version', '?')} ({classifier.info.get('trained_at', '?')})"
     )
+
+
+def _interval_text(interval: tuple[float, float] | None, digits: int) -> str:
+    return f"{interval[0]:.{digits}f}–{interval[1]:.{digits}f}" if interval else ""
 
 
 def _print_training(classifier: Classifier, path: Path) -> None:
