@@ -1,6 +1,7 @@
 """What a change of the corpus is worth, measured on the same held-out examples.
 
-Run with ``uv run python bench/compare_corpus.py --batch PREFIX… [--without] [--repeats 3]``
+Run with ``uv run python bench/compare_corpus.py --batch PREFIX… [--without | --weight W]
+[--repeats 3]``
 or ``uv run python bench/compare_corpus.py --relabelled-from DIR [--without] [--repeats 3]``.
 
 Adding harder examples to the corpus also adds them to the held-out folds of
@@ -8,7 +9,8 @@ Adding harder examples to the corpus also adds them to the held-out folds of
 measured on the same examples. Here the folds are drawn once over the whole
 corpus (the batch included, grouped by site as usual) and every held-out
 example is predicted; with ``--without``, the examples whose id starts with
-one of the ``--batch`` prefixes are left out of the *training* folds only.
+one of the ``--batch`` prefixes are left out of the *training* folds only, and
+with ``--weight W`` they count W times in training (as curator labels do).
 Running the script with and without ``--without`` therefore scores two models
 on exactly the same held-out examples. Three lines: all held-out examples, the
 examples outside the batch, and the batch itself.
@@ -42,12 +44,14 @@ from classement.model_selection import (
     score_decisions,
 )
 from classement.records import LabelledArticle
+from classement.train import TrainingParams
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--batch", action="append", default=[], help="id prefix of the batch")
     parser.add_argument("--without", action="store_true", help="train without the batch")
+    parser.add_argument("--weight", type=float, default=1.0, help="sample weight of the batch")
     parser.add_argument("--relabelled-from", type=Path, help="earlier corpus directory")
     parser.add_argument("--repeats", type=int, default=3, help="shuffles of the groups")
     parser.add_argument("--folds", type=int, default=5, help="folds per repeat")
@@ -68,15 +72,24 @@ def main() -> None:
     earlier_labels = earlier if args.without else {}
     print(f"corpus: {len(records)} records, batch: {in_batch.sum()} records")
 
+    weighted = prefixes if args.weight != 1.0 and not args.without else ()
+    params = TrainingParams(curator_weight=args.weight)
+
     def fit(training: Sequence[LabelledArticle]) -> Predictor:
         kept = [earlier_labels.get(r.id, r) for r in training if not r.id.startswith(dropped)]
-        return Predictor(train(kept, taxonomy=taxonomy))
+        if not weighted:
+            return Predictor(train(kept, taxonomy=taxonomy))
+        batch = [r for r in kept if r.id.startswith(weighted)]
+        rest = [r for r in kept if not r.id.startswith(weighted)]
+        return Predictor(train(rest, batch, params=params, taxonomy=taxonomy))
 
     started = time.perf_counter()
     decisions = out_of_fold_decisions(
         records, corpus_groups(), fit, taxonomy, args.repeats, args.folds
     )
     arm = "without the batch" if args.without else "with the batch"
+    if weighted:
+        arm = f"with the batch weighted {args.weight:g}"
     if args.relabelled_from:
         arm = "on the earlier labels" if args.without else "on the current labels"
     for name, rows in (
