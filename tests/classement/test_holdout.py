@@ -10,8 +10,8 @@ import pytest
 
 from classement import LabelledArticle, Taxonomy
 from classement.corpus import DEFAULT_CORPUS_DIR, corpus_files
-from classement.model_selection import source_host
 from classement.records import read_labelled
+from veille.collect.normalise import canonical_url
 
 HOLDOUT = DEFAULT_CORPUS_DIR.parent / "eval" / "holdout_real.jsonl"
 
@@ -26,9 +26,9 @@ def _rows(paths: list[Path]) -> list[dict[str, Any]]:
 
 
 def _address(url: str) -> str:
-    """Host without ``www.`` and path without its final slash: one page, however written."""
-    path = url.split("://", 1)[-1].partition("/")[2].split("#")[0].rstrip("/")
-    return f"{source_host(url)}/{path}"
+    """The collector's canonical address, without scheme or ``www.``: one page, however written."""
+    canonical = canonical_url(url) or url
+    return canonical.split("://", 1)[-1].removeprefix("www.")
 
 
 @pytest.fixture(scope="module")
