@@ -30,7 +30,7 @@ from classement._hashing import tokens
 from classement._stopwords import STOP_WORDS
 from classement.corpus import taxonomy_examples
 from classement.evaluate import label_matrix
-from classement.features import Featuriser, fit_featuriser
+from classement.features import Featuriser, _idf, _tfidf, fit_featuriser
 from classement.model_selection import Trainer
 from classement.records import Article, LabelledArticle
 from classement.taxonomy import Taxonomy
@@ -106,24 +106,21 @@ class ClusterPredictor:
         self.weight = weight
         self.featuriser: Featuriser = fit_featuriser(articles, params.features)
         counts = cluster_counts(self.featuriser.documents(articles))
-        frequency = np.asarray((counts > 0).sum(axis=0)).ravel()
-        self.idf = np.log((1 + len(articles)) / (1 + frequency)) + 1
+        self.idf = _idf(np.asarray((counts > 0).sum(axis=0)).ravel(), len(articles))
         kinds = [label.kind for label in taxonomy.labels]
         truth = label_matrix(examples, taxonomy.ids)
-        self.fits = _fit_labels(
-            self._features(articles), truth, np.ones(len(examples)), params, kinds, len(records)
-        )
+        features = self._features(articles, counts)
+        weight = np.ones(len(examples))
+        self.fits = _fit_labels(features, truth, weight, params, kinds, len(records))
 
-    def _features(self, articles: Sequence[Article]) -> sp.csr_matrix:
-        counts = cluster_counts(self.featuriser.documents(articles))
-        counts.data = 1 + np.log(counts.data)
-        block = sp.csr_matrix(counts @ sp.diags(self.idf))
-        norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel())
-        block = sp.diags(1 / np.where(norms > 0, norms, 1)) @ block
-        return sp.hstack([self.featuriser.transform(articles), self.weight * block], format="csr")
+    def _features(self, articles: Sequence[Article], counts: sp.csr_matrix) -> sp.csr_matrix:
+        """The usual blocks, then the clusters' sublinear TF × IDF × ``weight``."""
+        block = _tfidf(counts, self.idf) * self.weight
+        return sp.hstack([self.featuriser.transform(articles), block], format="csr")
 
     def decide(self, records: Sequence[LabelledArticle]) -> npt.NDArray[np.bool_]:
-        features = self._features([r.article for r in records])
+        articles = [r.article for r in records]
+        features = self._features(articles, cluster_counts(self.featuriser.documents(articles)))
         decided = np.zeros((len(records), len(self.fits)), dtype=bool)
         for j, fit in enumerate(self.fits):
             proba = _sigmoid(np.asarray(features @ fit.weights).ravel() + fit.intercept)
