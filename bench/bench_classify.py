@@ -3,7 +3,9 @@
 Run with ``uv run python bench/bench_classify.py [--json]``.
 
 Targets (issue "Classement"): prediction ≥ 5,000 articles/s in one process,
-training on 5,000 examples < 60 s, model file < 20 MB. The 5,000 examples are
+training on 5,000 examples < 60 s, model file < 20 MB. Training fits the labels
+in one process per CPU, as the product does; it is also timed in one process,
+whose CPU seconds are then the whole cost. The 5,000 examples are
 made from the shipped corpus by resampling and perturbing it (sentence order
 shuffled, some words dropped), with a fixed seed.
 """
@@ -89,7 +91,8 @@ def run() -> dict[str, Any]:
     corpus = load_corpus(taxonomy)
     corpus_model, corpus_wall, _ = timed(lambda: train(corpus, taxonomy=taxonomy))
     large = perturbed(corpus, TRAIN_SIZE)
-    large_model, large_wall, large_cpu = timed(lambda: train(large, taxonomy=taxonomy))
+    large_model, large_wall, _ = timed(lambda: train(large, taxonomy=taxonomy))
+    _, single_wall, single_cpu = timed(lambda: train(large, taxonomy=taxonomy, workers=1))
     articles = [record.article for record in perturbed(corpus, PREDICT_SIZE, seed=1)]
     explained = throughput(corpus_model, articles, explain=True)
     bare = throughput(corpus_model, articles, explain=False)
@@ -99,7 +102,8 @@ def run() -> dict[str, Any]:
         "corpus_examples": len(corpus),
         "train_seconds_corpus": round(corpus_wall, 1),
         "train_seconds_5000": round(large_wall, 1),
-        "train_cpu_seconds_5000": round(large_cpu, 1),
+        "train_seconds_5000_one_process": round(single_wall, 1),
+        "train_cpu_seconds_5000_one_process": round(single_cpu, 1),
         "predict_per_second": round(explained[0]),
         "predict_per_cpu_second": round(explained[1]),
         "predict_per_second_no_explanations": round(bare[0]),
@@ -123,7 +127,8 @@ def report(figures: dict[str, Any]) -> None:
     others = [
         ("prediction per CPU second (articles)", "predict_per_cpu_second"),
         ("prediction without explanations (articles/s)", "predict_per_second_no_explanations"),
-        ("training on 5,000 examples, CPU seconds", "train_cpu_seconds_5000"),
+        ("training on 5,000 examples, one process (s)", "train_seconds_5000_one_process"),
+        ("  the same, CPU seconds", "train_cpu_seconds_5000_one_process"),
         (
             f"training on the corpus, {figures['corpus_examples']} examples (s)",
             "train_seconds_corpus",

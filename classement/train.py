@@ -34,6 +34,9 @@ from classement.taxonomy import Taxonomy, load_taxonomy
 from classement.text import NORMALISATION_VERSION
 
 FloatArray = npt.NDArray[np.float64]
+#: below this many examples, training takes a few seconds and starting worker
+#: processes would cost more than it saves
+PARALLEL_FROM_EXAMPLES = 1_000
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
@@ -86,6 +89,7 @@ def train(
     taxonomy: Taxonomy | None = None,
     relevance_examples: tuple[Sequence[str], Sequence[bool]] | None = None,
     groups: Mapping[str, str] | None = None,
+    workers: int | None = None,
 ) -> Classifier:
     """Fit a classifier on the corpus plus curator labels (which win on equal texts).
 
@@ -93,9 +97,13 @@ def train(
     relevance model is learned only when they are numerous enough. ``groups``
     (example id → source site or corpus file) keeps each group on one side of
     the inner cross-validation that calibrates and sets the thresholds;
-    examples without a group are a group of their own.
+    examples without a group are a group of their own. ``workers`` processes
+    fit the labels (``None``: every usable CPU, from 1,000 examples on); the
+    model is the same whatever their number.
     """
-    return train_with_oof(records, curator_records, params, taxonomy, relevance_examples, groups)[0]
+    return train_with_oof(
+        records, curator_records, params, taxonomy, relevance_examples, groups, workers
+    )[0]
 
 
 def train_with_oof(
@@ -105,6 +113,7 @@ def train_with_oof(
     taxonomy: Taxonomy | None = None,
     relevance_examples: tuple[Sequence[str], Sequence[bool]] | None = None,
     groups: Mapping[str, str] | None = None,
+    workers: int | None = None,
 ) -> tuple[Classifier, FloatArray]:
     """``train``, plus the out-of-fold probabilities of the training examples
     (rows: the merged examples, then the taxonomy examples; columns: labels)."""
@@ -122,7 +131,10 @@ def train_with_oof(
     kinds = [label.kind for label in taxonomy.labels]
     rows = [record.id for record in [*examples, *prior]]
     inner_groups = None if groups is None else np.array([groups.get(i, i) for i in rows])
-    fits = _fit_labels(features, truth, sample_weight, params, kinds, len(examples), inner_groups)
+    workers = worker_count(workers, len(examples))
+    fits = _fit_labels(
+        features, truth, sample_weight, params, kinds, len(examples), inner_groups, workers
+    )
     relevance = learn_relevance(*relevance_examples) if relevance_examples else None
     classifier = Classifier(
         label_ids=taxonomy.ids,
@@ -164,6 +176,18 @@ def _text_keys(records: Sequence[LabelledArticle]) -> list[str]:
     return [" ".join(doc.split()) for doc in normalise_articles([r.article for r in records])]
 
 
+def worker_count(workers: int | None, n_examples: int) -> int:
+    """How many processes fit the labels: ``workers`` if given, else every usable
+    CPU (cgroup quotas included) for a corpus large enough to be worth it."""
+    if workers is not None:
+        return max(workers, 1)
+    if n_examples < PARALLEL_FROM_EXAMPLES:
+        return 1
+    from joblib import cpu_count
+
+    return max(int(cpu_count()), 1)
+
+
 def _fit_labels(
     features: sp.csr_matrix,
     truth: npt.NDArray[np.bool_],
@@ -172,17 +196,29 @@ def _fit_labels(
     kinds: Sequence[str],
     n_real: int,
     groups: npt.NDArray[np.str_] | None = None,
+    workers: int = 1,
 ) -> list[_LabelFit]:
-    """One fit per label, in order (liblinear's random generator is process-wide,
-    so fitting labels on threads would make training non-deterministic).
+    """One fit per label, in order, in this process or in ``workers`` processes.
+
+    Processes, not threads: liblinear's random generator is process-wide and
+    reseeded by each fit, so fits on threads would disturb one another, while
+    each process gives the same result as a sequential run.
 
     Only the first ``n_real`` rows (not the taxonomy examples) count towards
     ``min_positives``: a label nobody has illustrated stays untrained.
     """
-    return [
-        _fit_label(features, truth[:, j], weight, _label_params(params, kinds[j]), n_real, groups)
+    jobs = [
+        (features, truth[:, j], weight, _label_params(params, kinds[j]), n_real, groups)
         for j in range(truth.shape[1])
     ]
+    if workers == 1:
+        return [_fit_label(*job) for job in jobs]
+    from joblib import Parallel, delayed
+
+    fits: list[_LabelFit] = Parallel(n_jobs=min(workers, len(jobs)))(
+        delayed(_fit_label)(*job) for job in jobs
+    )
+    return fits
 
 
 def _label_params(params: TrainingParams, kind: str) -> TrainingParams:

@@ -19,6 +19,17 @@ def test_training_is_deterministic(
     assert np.array_equal(again.thresholds, model.thresholds)
 
 
+def test_training_on_several_processes_gives_the_same_model(
+    subset: list[LabelledArticle], taxonomy: Taxonomy, model: Classifier
+) -> None:
+    """Labels fitted in two worker processes: not one weight or threshold differs."""
+    parallel = train(subset, params=FAST, taxonomy=taxonomy, workers=2)
+    assert np.array_equal(parallel.weights, model.weights)
+    assert np.array_equal(parallel.intercepts, model.intercepts)
+    assert np.array_equal(parallel.thresholds, model.thresholds)
+    assert parallel.info["cross_validation"] == model.info["cross_validation"]
+
+
 def test_metadata_tells_sizes_and_cross_validated_scores(model: Classifier, subset: list) -> None:
     info = model.info
     assert info["n_examples"] == len(subset)
