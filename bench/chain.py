@@ -58,7 +58,7 @@ class ChainPredictor:
     def decide(self, records: Sequence[LabelledArticle]) -> npt.NDArray[np.bool_]:
         articles = [r.article for r in records]
         proba = self.classifier.predict_proba(articles).astype(np.float64)
-        decided = proba >= self.classifier.thresholds
+        decided = self.classifier.decide(articles)
         features = self._augmented(articles, proba[:, self.themes])
         for j, fit in zip(self.jobs, self.fits, strict=True):
             job_proba = _sigmoid(np.asarray(features @ fit.weights).ravel() + fit.intercept)

@@ -101,7 +101,7 @@ DESIGNS: dict[str, Design] = {
     ),
     "current_real_press_x2": Design(TrainingParams(), real_weight=2.0),
     # ninth round: a pretrained representation from a registry package (see word_clusters.py)
-    "current_word_clusters_0.5": Design(TrainingParams(), word_clusters=0.5),
+    "current_word_clusters_0.5": Design(TrainingParams(), word_clusters=0.5),  # no gate
     "min_df_3": Design(_features(min_df=3)),
     "blend_themes+lemmas": Design(
         replace(BASE, theme_learner="blend", features=replace(BASE.features, word_lemmas=True))
@@ -174,6 +174,8 @@ DESIGNS: dict[str, Design] = {
     "current_fold_mean": _current(final_fit="fold_mean"),
     # seventh round, on the corpus with the fourth batch of real press
     "current_inner_folds_10": _current(folds=10),
+    "current_no_gate": _current(gate="none"),
+    "current_gate_per_kind": _current(gate="per_kind"),
 }
 
 

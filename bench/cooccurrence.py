@@ -54,9 +54,10 @@ class StackedPredictor:
             self.stages.append(model.fit(z, y))
 
     def decide(self, records: Sequence[LabelledArticle]) -> npt.NDArray[np.bool_]:
-        proba = self.classifier.predict_proba([r.article for r in records])
+        articles = [r.article for r in records]
+        proba = self.classifier.predict_proba(articles)
         z = _logits(proba)
-        decided = proba >= self.classifier.thresholds
+        decided = self.classifier.decide(articles)
         for j, stage in enumerate(self.stages):
             if stage is not None:
                 decided[:, j] = stage.predict_proba(z)[:, 1] >= self.thresholds[j]

@@ -151,12 +151,11 @@ def _score(true_positives: int, support: int, predicted: int) -> LabelScore:
 
 
 def evaluate(classifier: Any, records: Sequence[LabelledArticle]) -> EvaluationReport:
-    """Score a classifier (anything with ``predict_proba`` and thresholds) on labelled records.
+    """Score a classifier (anything with ``decide`` and label ids and kinds) on labelled records.
 
     The report carries 95 % bootstrap intervals of every F1 (see ``classement.intervals``).
     """
-    proba = classifier.predict_proba([record.article for record in records])
-    predicted = proba >= classifier.thresholds
+    predicted = classifier.decide([record.article for record in records])
     truth = label_matrix(records, classifier.label_ids)
     return score_matrices(
         truth, predicted, classifier.label_ids, classifier.label_kinds, with_intervals=True

@@ -41,15 +41,13 @@ Trainer = Callable[[Sequence[LabelledArticle]], Decider]
 
 
 class Predictor:
-    """A trained ``Classifier`` as a ``Decider``: its probabilities against its thresholds."""
+    """A trained ``Classifier`` as a ``Decider``: the labels it gives."""
 
     def __init__(self, classifier: Classifier) -> None:
         self.classifier = classifier
 
     def decide(self, records: Sequence[LabelledArticle]) -> BoolMatrix:
-        proba = self.classifier.predict_proba([record.article for record in records])
-        decided: BoolMatrix = proba >= self.classifier.thresholds
-        return decided
+        return self.classifier.decide([record.article for record in records])
 
 
 def source_host(url: str) -> str:

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from classement.errors import ModelCorrupted, ModelNotFound
 from classement.features import FeatureParams, Featuriser
-from classement.model import Classifier
+from classement.model import Classifier, Gate
 from classement.relevance import RelevanceModel
 from classement.text import NORMALISATION_VERSION
 
@@ -113,6 +113,9 @@ def _arrays(classifier: Classifier) -> Arrays:
         "intercepts": classifier.intercepts.astype(np.float32),
         "thresholds": classifier.thresholds.astype(np.float32),
     }
+    if classifier.gate is not None:
+        arrays["gate_weights"] = classifier.gate.weights.astype(np.float32)
+        arrays["gate_thresholds"] = classifier.gate.thresholds.astype(np.float32)
     relevance = classifier.relevance_model
     if relevance is not None:
         arrays["relevance_terms"] = _encode_text("\n".join(relevance.terms))
@@ -139,6 +142,7 @@ def _metadata(classifier: Classifier, arrays: Arrays) -> dict[str, Any]:
             "n_selected": relevance.n_selected,
             "n_rejected": relevance.n_rejected,
         },
+        "gate": None if classifier.gate is None else {"intercept": classifier.gate.intercept},
         "info": classifier.info,
         "checksums": {name: _checksum(array) for name, array in sorted(arrays.items())},
     }
@@ -202,7 +206,18 @@ def _classifier(arrays: Arrays, metadata: dict[str, Any]) -> Classifier:
         thresholds=arrays["thresholds"],
         info=metadata["info"],
         relevance_model=_relevance(arrays, metadata["relevance"]),
+        gate=_gate(arrays, metadata.get("gate"), weights.shape),
     )
+
+
+def _gate(arrays: Arrays, meta: dict[str, Any] | None, shape: tuple[int, ...]) -> Gate | None:
+    """The gate, if the model has one (models saved before it had none)."""
+    if meta is None:
+        return None
+    gate = Gate(arrays["gate_weights"], float(meta["intercept"]), arrays["gate_thresholds"])
+    if gate.weights.shape != shape[:1] or gate.thresholds.shape != shape[1:]:
+        raise ValueError("filtre des articles sans étiquette de forme inattendue")
+    return gate
 
 
 def _relevance(arrays: Arrays, meta: dict[str, Any] | None) -> RelevanceModel | None:

@@ -7,7 +7,8 @@ probabilities, and the threshold that maximises the label's F1 on those
 probabilities becomes its decision threshold. The final model is fitted on
 all data and folded with the scaling into a single ``(w, b)``, so that a
 LinearSVC, a LogisticRegression or an NB-LR (themes, by default) are stored
-and applied the same way.
+and applied the same way. A gate, fitted the same way on "at least one
+label", clears every label of the articles it rejects (``_gate``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from classement.errors import TrainingError
 from classement.evaluate import label_matrix, score_matrices
 from classement.features import FeatureParams, fit_featuriser, normalise_articles
 from classement.learners import ClassWeight, Learner, make_learner
-from classement.model import Classifier
+from classement.model import Classifier, Gate
 from classement.records import LabelledArticle
 from classement.relevance_learn import learn_relevance
 from classement.taxonomy import Taxonomy, load_taxonomy
@@ -38,6 +39,8 @@ FloatArray = npt.NDArray[np.float64]
 #: processes would cost more than it saves
 PARALLEL_FROM_EXAMPLES = 1_000
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
+#: gate thresholds tried; 0 (no article cleared) is one of them
+_GATE_GRID = np.round(np.arange(0.0, 0.701, 0.02), 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,9 @@ class TrainingParams:
     #: the final model of a label: ``refit`` on all the data, or ``fold_mean``, the mean
     #: of the inner CV's fold models, whose decisions the calibration and threshold saw
     final_fit: Literal["refit", "fold_mean"] = "refit"
+    #: a model of "at least one label" that clears the labels of articles it rejects:
+    #: one threshold for all labels, one per kind (themes, jobs), or no gate
+    gate: Literal["shared", "per_kind", "none"] = "shared"
     curator_weight: float = 3.0
     taxonomy_examples: bool = True
     min_positives: int = 3
@@ -132,9 +138,13 @@ def train_with_oof(
     rows = [record.id for record in [*examples, *prior]]
     inner_groups = None if groups is None else np.array([groups.get(i, i) for i in rows])
     workers = worker_count(workers, len(examples))
+    targets, target_kinds = truth, list[str](kinds)
+    if params.gate != "none":
+        targets, target_kinds = np.column_stack([truth, truth.any(axis=1)]), [*kinds, "gate"]
     fits = _fit_labels(
-        features, truth, sample_weight, params, kinds, len(examples), inner_groups, workers
+        features, targets, sample_weight, params, target_kinds, len(examples), inner_groups, workers
     )
+    gate_fit, fits = (fits[-1], fits[:-1]) if params.gate != "none" else (None, fits)
     relevance = learn_relevance(*relevance_examples) if relevance_examples else None
     classifier = Classifier(
         label_ids=taxonomy.ids,
@@ -145,8 +155,11 @@ def train_with_oof(
         thresholds=np.array([fit.threshold for fit in fits], dtype=np.float32),
         relevance_model=relevance,
     )
+    if gate_fit is not None:
+        classifier.gate = _gate(classifier, fits, gate_fit, truth[: len(examples)], params.gate)
     counts = {"corpus": len(records), "curator": len(curator_records), "taxonomy": len(prior)}
-    classifier.info = _info(classifier, truth, fits, params, counts)
+    gate_oof = None if gate_fit is None else gate_fit.oof_proba
+    classifier.info = _info(classifier, truth, fits, params, counts, gate_oof)
     return classifier, np.column_stack([fit.oof_proba for fit in fits])
 
 
@@ -186,6 +199,38 @@ def worker_count(workers: int | None, n_examples: int) -> int:
     from joblib import cpu_count
 
     return max(int(cpu_count()), 1)
+
+
+def _gate(
+    classifier: Classifier,
+    fits: Sequence[_LabelFit],
+    gate_fit: _LabelFit,
+    truth: npt.NDArray[np.bool_],
+    mode: str,
+) -> Gate:
+    """The gate's model and the thresholds that maximise the mean of the theme and job
+    macro-F1 of the out-of-fold decisions (``per_kind``: each kind its own)."""
+    rows = len(truth)
+    decided = np.column_stack([fit.oof_proba[:rows] for fit in fits]) >= classifier.thresholds
+    gate = gate_fit.oof_proba[:rows]
+    kinds = np.array(classifier.label_kinds)
+
+    def macro(threshold: float) -> dict[str, float]:
+        cleared = decided & (gate >= threshold)[:, None]
+        report = score_matrices(truth, cleared, classifier.label_ids, classifier.label_kinds)
+        return {"theme": report.themes.macro_f1, "job": report.jobs.macro_f1}
+
+    scores = {float(t): macro(float(t)) for t in _GATE_GRID}
+    if mode == "per_kind":
+        best = {kind: max(scores, key=lambda t: scores[t][kind]) for kind in ("theme", "job")}
+    else:
+        shared = max(scores, key=lambda t: scores[t]["theme"] + scores[t]["job"])
+        best = {"theme": shared, "job": shared}
+    return Gate(
+        weights=gate_fit.weights.astype(np.float32),
+        intercept=gate_fit.intercept,
+        thresholds=np.array([best[str(kind)] for kind in kinds], dtype=np.float32),
+    )
 
 
 def _fit_labels(
@@ -356,6 +401,7 @@ def _info(
     fits: list[_LabelFit],
     params: TrainingParams,
     counts: dict[str, int],
+    gate_oof: FloatArray | None = None,
 ) -> dict[str, Any]:
     """Metadata saved with the model: when, on what, and how well in cross-validation.
 
@@ -363,6 +409,8 @@ def _info(
     """
     truth = truth[: len(truth) - counts["taxonomy"]]
     oof = np.column_stack([fit.oof_proba[: len(truth)] for fit in fits]) >= classifier.thresholds
+    if gate_oof is not None and classifier.gate is not None:
+        oof &= gate_oof[: len(truth), None] >= classifier.gate.thresholds
     report = score_matrices(truth, oof, classifier.label_ids, classifier.label_kinds)
     untrained = [
         label for label, fit in zip(classifier.label_ids, fits, strict=True) if fit.threshold >= 1.0

@@ -124,3 +124,20 @@ def test_learned_relevance_survives_the_round_trip(
     assert [p.relevance for p in loaded.predict(articles)] == [
         p.relevance for p in with_relevance.predict(articles)
     ]
+
+
+def test_a_model_without_gate_still_loads_and_gives_every_label_past_its_threshold(
+    model: Classifier, held_out: list[LabelledArticle], tmp_path: Path
+) -> None:
+    """Models saved before the gate existed: no gate, labels from the thresholds alone."""
+    assert model.gate is not None
+    path = tmp_path / "modele-0001.npz"
+    save_model(dataclasses.replace(model, gate=None), path)
+    loaded = load_model(path)
+    assert loaded.gate is None
+    articles = [record.article for record in held_out]
+    for prediction in loaded.predict(articles):
+        assert prediction.any_label is None
+        past = {label for label, score in prediction.scores.items()
+                if score >= loaded.thresholds[loaded.label_ids.index(label)] + 1e-4}  # fmt: skip
+        assert past <= set(prediction.themes) | set(prediction.jobs)

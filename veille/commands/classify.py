@@ -93,8 +93,10 @@ def predict(
     """Étiquette des articles d'un fichier, sans base de données.
 
     Chaque ligne de sortie : {"id", "themes", "jobs", "scores", "explanations",
-    "relevance", "uncertain"} ; "uncertain" liste les étiquettes dont la
-    probabilité est proche de leur seuil, retenues ou non, à faire vérifier.
+    "relevance", "uncertain", "any_label"} ; "uncertain" liste les étiquettes
+    dont la probabilité est proche de leur seuil, retenues ou non, à faire
+    vérifier ; "any_label" est la probabilité que l'article porte au moins une
+    étiquette (sous le seuil de ce filtre, il n'en garde aucune).
     Sans modèle enregistré, un modèle est d'abord entraîné sur le corpus livré.
     """
     from classement.records import read_articles, write_jsonl
