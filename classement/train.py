@@ -213,7 +213,6 @@ def _gate(
     rows = len(truth)
     decided = np.column_stack([fit.oof_proba[:rows] for fit in fits]) >= classifier.thresholds
     gate = gate_fit.oof_proba[:rows]
-    kinds = np.array(classifier.label_kinds)
 
     def macro(threshold: float) -> dict[str, float]:
         cleared = decided & (gate >= threshold)[:, None]
@@ -229,7 +228,7 @@ def _gate(
     return Gate(
         weights=gate_fit.weights.astype(np.float32),
         intercept=gate_fit.intercept,
-        thresholds=np.array([best[str(kind)] for kind in kinds], dtype=np.float32),
+        thresholds=np.array([best[kind] for kind in classifier.label_kinds], dtype=np.float32),
     )
 
 
