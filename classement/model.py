@@ -112,7 +112,7 @@ class Classifier:
         gate = self._gate_proba(blocks)
         decided = self._decided(proba, gate)
         uncertain = self._uncertain(proba, gate, band)
-        relevance = relevance_scores(docs, words, proba, self.keywords, self.relevance_model)
+        relevance = relevance_scores(docs, words, proba, self.keywords, self.relevance_model, gate)
         explanations = (
             explain_batch(
                 words, decided, self._word_weights, self.featuriser.word_terms, self.label_ids

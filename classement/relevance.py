@@ -78,16 +78,25 @@ def keyword_columns(terms: Sequence[str]) -> KeywordColumns:
 
 
 def heuristic_scores(
-    words: sp.csr_matrix, keywords: KeywordColumns, label_proba: FloatArray
+    words: sp.csr_matrix,
+    keywords: KeywordColumns,
+    label_proba: FloatArray,
+    gate: FloatArray | None = None,
 ) -> FloatArray:
-    """0.45 × AI mention + 0.25 × public-sector mention + 0.30 × best label probability.
+    """0.45 × AI mention + 0.25 × public-sector mention + 0.30 × label signal.
 
-    A mention signal is 0 without a matching term, 0.6 with one, 1 with two or more.
+    A mention signal is 0 without a matching term, 0.6 with one, 1 with two or
+    more. The label signal is the best label probability, times the gate's
+    probability that the article carries any label when the model has a gate:
+    a label the gate would clear no longer lifts its article (measured by
+    ``bench/relevance_gate.py``).
     """
     rows = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
     ai = _signal(np.bincount(rows[keywords.ai[words.indices]], minlength=words.shape[0]))
     public = _signal(np.bincount(rows[keywords.public[words.indices]], minlength=words.shape[0]))
     best_label = label_proba.max(axis=1) if label_proba.size else np.zeros(words.shape[0])
+    if gate is not None:
+        best_label = best_label * gate
     return (0.45 * ai + 0.25 * public + 0.30 * best_label).astype(np.float32)
 
 
@@ -97,9 +106,10 @@ def relevance_scores(
     label_proba: FloatArray,
     keywords: KeywordColumns,
     learned: RelevanceModel | None,
+    gate: FloatArray | None = None,
 ) -> list[float]:
     """Heuristic score, averaged with the learned one when there is one, rounded."""
-    scores = heuristic_scores(words, keywords, label_proba)
+    scores = heuristic_scores(words, keywords, label_proba, gate)
     if learned is not None:
         scores = 0.5 * scores + 0.5 * learned.probability(docs)
     return scores.astype(np.float64).round(4).tolist()  # type: ignore[no-any-return]

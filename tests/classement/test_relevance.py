@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from classement import Article, Classifier, learn_relevance
+from classement import Article, Classifier, LabelledArticle, learn_relevance
 from classement.relevance import heuristic_scores, keyword_columns
 
 
@@ -34,6 +34,33 @@ def test_label_probabilities_raise_the_score() -> None:
     proba = np.array([[0.0] * 12, [0.9] + [0.0] * 11], dtype=np.float32)
     low, high = heuristic_scores(words, keywords, proba)
     assert low == pytest.approx(0.45 * 0.6) and high == pytest.approx(0.45 * 0.6 + 0.3 * 0.9)
+
+
+def test_the_gate_scales_the_label_signal() -> None:
+    words = sp.csr_matrix(np.ones((2, 1), dtype=np.float32))
+    proba = np.array([[0.9] + [0.0] * 11] * 2, dtype=np.float32)
+    gate = np.array([1.0, 0.2], dtype=np.float32)
+    kept, rejected = heuristic_scores(words, keyword_columns(["ia"]), proba, gate)
+    assert kept == pytest.approx(0.45 * 0.6 + 0.3 * 0.9)
+    assert rejected == pytest.approx(0.45 * 0.6 + 0.3 * 0.9 * 0.2)
+
+
+def test_articles_the_gate_doubts_rank_lower(
+    model: Classifier, held_out: list[LabelledArticle]
+) -> None:
+    """The inbox score reads the best label probability times ``any_label``: the less
+    likely an article is to carry any label, the less its best label lifts it."""
+    articles = [record.article for record in held_out]
+    with_gate = model.predict(articles, explain=False)
+    without_gate = dataclasses.replace(model, gate=None).predict(articles, explain=False)
+    lowered = 0
+    for gated, plain in zip(with_gate, without_gate, strict=True):
+        assert gated.any_label is not None and plain.any_label is None
+        best = max(gated.scores.values())
+        expected_drop = 0.3 * best * (1 - gated.any_label)
+        assert plain.relevance - gated.relevance == pytest.approx(expected_drop, abs=3e-4)
+        lowered += expected_drop > 0.05
+    assert lowered > 0
 
 
 def test_too_few_decisions_learn_nothing() -> None:
