@@ -178,7 +178,6 @@ DESIGNS: dict[str, Design] = {
     "current_inner_folds_10": _current(folds=10),
     "current_no_gate": _current(gate="none"),
     "current_gate_per_kind": _current(gate="per_kind"),
-    "current_gate_shared_or_none": _current(gate="shared_or_none"),
     "current_neighbours_50": Design(TrainingParams(), neighbours=NeighbourParams()),
     "current_neighbours_100_p3": Design(TrainingParams(), neighbours=NeighbourParams(100, 3.0)),
     "current_neighbours_20_p1_chars": Design(

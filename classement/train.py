@@ -72,9 +72,8 @@ class TrainingParams:
     #: of the inner CV's fold models, whose decisions the calibration and threshold saw
     final_fit: Literal["refit", "fold_mean"] = "refit"
     #: a model of "at least one label" that clears the labels of articles it rejects:
-    #: one threshold for all labels, one per kind (themes, jobs), or no gate;
-    #: ``shared_or_none``: one threshold, but a label the gate costs in F1 is never cleared
-    gate: Literal["shared", "per_kind", "shared_or_none", "none"] = "shared"
+    #: one threshold for all labels, one per kind (themes, jobs), or no gate
+    gate: Literal["shared", "per_kind", "none"] = "shared"
     curator_weight: float = 3.0
     taxonomy_examples: bool = True
     min_positives: int = 3
@@ -226,21 +225,11 @@ def _gate(
     else:
         shared = max(scores, key=lambda t: scores[t]["theme"] + scores[t]["job"])
         best = {"theme": shared, "job": shared}
-    thresholds = np.array([best[kind] for kind in classifier.label_kinds], dtype=np.float32)
-    if mode == "shared_or_none":
-        cleared = decided & (gate >= best["theme"])[:, None]
-        thresholds[_f1(cleared, truth) < _f1(decided, truth)] = 0.0
     return Gate(
         weights=gate_fit.weights.astype(np.float32),
         intercept=gate_fit.intercept,
-        thresholds=thresholds,
+        thresholds=np.array([best[kind] for kind in classifier.label_kinds], dtype=np.float32),
     )
-
-
-def _f1(decided: npt.NDArray[np.bool_], truth: npt.NDArray[np.bool_]) -> FloatArray:
-    """F1 of every column."""
-    hits = (decided & truth).sum(axis=0)
-    return 2 * hits / np.maximum(decided.sum(axis=0) + truth.sum(axis=0), 1)
 
 
 def _fit_labels(
