@@ -15,7 +15,7 @@ it does in the shipped model.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -23,7 +23,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from classement.evaluate import label_matrix, score_matrices
-from classement.model import Classifier
+from classement.features import Blocks
 from classement.model_selection import Trainer
 from classement.records import LabelledArticle
 from classement.taxonomy import Taxonomy
@@ -43,10 +43,7 @@ class NeighbourParams:
     exclude: Literal["group", "fold"] = "group"  # which neighbours a training vote leaves out
 
 
-def _vectors(
-    classifier: Classifier, records: Sequence[LabelledArticle], chars: bool
-) -> sp.csr_matrix:
-    blocks = classifier.featuriser.transform_articles([r.article for r in records])
+def _vectors(blocks: Blocks, chars: bool) -> sp.csr_matrix:
     if not chars:
         return blocks.words.tocsr()
     return sp.hstack([blocks.words, blocks.chars], format="csr") * (1 / np.sqrt(2))
@@ -87,7 +84,8 @@ class NeighbourPredictor:
         self.classifier, oof = train_with_oof(records, params=params, taxonomy=taxonomy)
         proba = oof[: len(records)]
         self.truth = label_matrix(records, taxonomy.ids)
-        self.memory = _vectors(self.classifier, records, neighbours.chars)
+        blocks = self.classifier.featuriser.transform_articles([r.article for r in records])
+        self.memory = _vectors(blocks, neighbours.chars)
         votes = _votes(
             self.memory, self.memory, self.truth, neighbours, _groups(records, group_of, neighbours)
         )
@@ -106,18 +104,12 @@ class NeighbourPredictor:
         _, self.weight, self.thresholds = best
 
     def decide(self, records: Sequence[LabelledArticle]) -> BoolMatrix:
-        articles = [r.article for r in records]
-        proba = self.classifier.predict_proba(articles)
-        queries = _vectors(self.classifier, records, self.params.chars)
-        votes = _votes(queries, self.memory, self.truth, self.params)
-        decided: BoolMatrix = (1 - self.weight) * proba + self.weight * votes >= self.thresholds
-        gate = self.classifier.gate
-        if gate is not None:
-            blocks = self.classifier.featuriser.transform_articles(articles)
-            gate_proba = self.classifier._gate_proba(blocks)
-            assert gate_proba is not None
-            decided &= gate_proba[:, None] >= gate.thresholds
-        return decided
+        """The blended probabilities against their thresholds, then the linear model's gate."""
+        model = replace(self.classifier, thresholds=self.thresholds)
+        blocks = model.featuriser.transform_articles([r.article for r in records])
+        votes = _votes(_vectors(blocks, self.params.chars), self.memory, self.truth, self.params)
+        blended = (1 - self.weight) * model._proba(blocks) + self.weight * votes
+        return model._decided(blended, model._gate_proba(blocks))
 
 
 def _groups(
